@@ -1,0 +1,50 @@
+import type { TSESTree } from '@typescript-eslint/utils';
+import { noLeakedConnectionMessages, type ThrowModel } from '../src/engine/index.js';
+import { analyzeForRule, missingTypeInformationMessage, toESTree } from './util/analysis.js';
+import { createRule } from './util/createRule.js';
+
+export type Options = [{ mayThrow?: ThrowModel }];
+export type MessageIds = keyof typeof noLeakedConnectionMessages | 'missingTypeInformation';
+
+export default createRule<Options, MessageIds>({
+  name: 'no-leaked-connection',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Require every connection taken from a pool to be released on every path, exception paths included',
+      recommended: true,
+      requiresTypeChecking: true,
+    },
+    messages: { ...noLeakedConnectionMessages, missingTypeInformation: missingTypeInformationMessage },
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          mayThrow: {
+            type: 'string',
+            enum: ['every-call', 'awaited'],
+            description:
+              'What may throw between acquire and release: `every-call` (any call, `new`, `await`, `yield`, `throw`) or `awaited` (only `await`, `yield`, `for await` and `throw`).',
+          },
+        },
+      },
+    ],
+    defaultOptions: [{ mayThrow: 'every-call' }],
+  },
+  create(context, [{ mayThrow = 'every-call' }]) {
+    return {
+      Program(program: TSESTree.Program) {
+        const result = analyzeForRule(context, mayThrow);
+        if (!result) {
+          context.report({ node: program, loc: { line: 1, column: 0 }, messageId: 'missingTypeInformation' });
+          return;
+        }
+        for (const finding of result.analysis.findings) {
+          if (finding.rule !== 'no-leaked-connection') continue;
+          context.report({ node: toESTree(result.services, finding.node), messageId: finding.messageId, data: finding.data });
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,34 @@
+import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { ESLintUtils } from '@typescript-eslint/utils';
+import type ts from 'typescript';
+import { analyzeSourceFile, type FileAnalysis, type ThrowModel } from '../../src/engine/index.js';
+import { resourcesFromSettings } from './settings.js';
+
+export interface RuleAnalysis {
+  readonly analysis: FileAnalysis;
+  readonly services: ParserServicesWithTypeInformation;
+}
+
+/**
+ * Runs (or reuses) the engine's analysis of the file being linted. Returns undefined when the
+ * file has no type information; the caller then reports a configuration error once.
+ */
+export function analyzeForRule(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  throwModel: ThrowModel,
+): RuleAnalysis | undefined {
+  const services = ESLintUtils.getParserServices(context, true);
+  if (!services.program) return undefined;
+  const typed = services as ParserServicesWithTypeInformation;
+  const resources = resourcesFromSettings(context.settings);
+  const sourceFile = typed.program.getSourceFile(context.filename) ?? typed.esTreeNodeToTSNodeMap.get(context.sourceCode.ast);
+  return { analysis: analyzeSourceFile(sourceFile, typed.program, { throwModel, resources }), services: typed };
+}
+
+/** The ESTree node to report for a TypeScript node of the same file. */
+export function toESTree(services: ParserServicesWithTypeInformation, node: ts.Node): TSESTree.Node {
+  return services.tsNodeToESTreeNodeMap.get(node);
+}
+
+export const missingTypeInformationMessage =
+  'eslint-plugin-connection-leaks needs type information for this file: lint it with typescript-eslint\'s parser and `languageOptions.parserOptions.projectService: true` (see the README), and make sure a tsconfig includes it.';

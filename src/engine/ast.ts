@@ -1,0 +1,23 @@
+import ts from 'typescript';
+
+/** Syntax that passes its operand's value through unchanged: parentheses and type assertions. */
+export function isTransparentWrapper(node: ts.Node): boolean {
+  return (
+    ts.isParenthesizedExpression(node) ||
+    ts.isAsExpression(node) ||
+    ts.isSatisfiesExpression(node) ||
+    ts.isTypeAssertionExpression(node) ||
+    ts.isNonNullExpression(node)
+  );
+}
+
+export function skipOuterExpressions(node: ts.Expression): ts.Expression {
+  let current = node;
+  while (isTransparentWrapper(current)) current = (current as ts.ParenthesizedExpression).expression;
+  return current;
+}
+
+/** `=`, `+=`, `??=`… (the public API has no such predicate). */
+export function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}

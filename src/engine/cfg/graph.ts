@@ -1,0 +1,78 @@
+import type ts from 'typescript';
+
+/**
+ * How control leaves a statement. A `finally` block is copied once for each kind of completion
+ * that crosses it, so that a path entering `finally` because of a `return` also leaves it by
+ * that `return` — a single shared copy would let a normal path "leave" through a rethrow.
+ */
+export type CompletionKind = 'normal' | 'return' | 'throw' | 'break' | 'continue';
+
+/** What a branch edge learned about its test expression. */
+export type Outcome = 'truthy' | 'falsy' | 'nullish' | 'nonNullish';
+
+/** A fact known to hold on an edge: `test` evaluated to `outcome`. */
+export interface EdgeCondition {
+  readonly test: ts.Expression;
+  readonly outcome: Outcome;
+}
+
+export type EdgeKind = 'normal' | 'exception';
+
+export interface Edge {
+  readonly to: number;
+  readonly kind: EdgeKind;
+  /** Present on edges leaving a branch node whose test the dataflow can refine on. */
+  readonly condition?: EdgeCondition;
+}
+
+/**
+ * - `entry`, `exit` (normal completion), `throwExit` (an exception leaves the function).
+ * - `step`: one operation in evaluation order — a call, `await`, assignment, declaration,
+ *   `return`, `throw`… — the only nodes whose AST the dataflow interprets.
+ * - `branch`: a decision; its out-edges carry conditions.
+ * - `join`: an empty node where paths meet (loop heads, `finally` entries, case bodies).
+ */
+export type CfgNodeKind = 'entry' | 'exit' | 'throwExit' | 'step' | 'branch' | 'join';
+
+/**
+ * Why a step exists, where its AST alone does not say: the body of an arrow function is also
+ * its return value, and a `for…of` binding is assigned once per iteration.
+ */
+export type StepRole = 'operation' | 'implicitReturn' | 'iterationBinding';
+
+export interface CfgNode {
+  readonly id: number;
+  readonly kind: CfgNodeKind;
+  /** The operation of a `step`, the test of a `branch`. */
+  readonly ast?: ts.Node;
+  readonly role?: StepRole;
+  /** Whether the step may throw (it then has an exception edge). */
+  readonly mayThrow: boolean;
+  readonly successors: Edge[];
+}
+
+/** A copy of a `finally` block, entered for one kind of completion. */
+export interface FinallyEntry {
+  readonly tryStatement: ts.TryStatement;
+  readonly completion: CompletionKind;
+  readonly node: number;
+}
+
+export interface ControlFlowGraph {
+  /** The function-like node (or source file) whose body this graph describes. */
+  readonly container: ts.Node;
+  readonly nodes: readonly CfgNode[];
+  readonly entry: number;
+  readonly exit: number;
+  readonly throwExit: number;
+  readonly finallyEntries: readonly FinallyEntry[];
+}
+
+/** The nodes that have an edge into each node, computed on demand. */
+export function predecessors(graph: ControlFlowGraph): number[][] {
+  const preds: number[][] = graph.nodes.map(() => []);
+  for (const node of graph.nodes) {
+    for (const edge of node.successors) preds[edge.to]!.push(node.id);
+  }
+  return preds;
+}

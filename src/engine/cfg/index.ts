@@ -1,0 +1,63 @@
+import ts from 'typescript';
+import { CfgBuilder, type Cursor, type ThrowPolicy } from './builder.js';
+import { visitExpression } from './expressions.js';
+import type { ControlFlowGraph } from './graph.js';
+import { visitStatements } from './statements.js';
+
+export type { ControlFlowGraph, CfgNode, Edge, EdgeCondition, CompletionKind, Outcome } from './graph.js';
+export { predecessors } from './graph.js';
+
+/**
+ * What may throw. `every-call`: any call, `new`, tagged template, `await`, `yield`, `throw` and
+ * `for await` — a row mapper or `JSON.parse` fails in production as surely as a query.
+ * `awaited`: only `await`, `yield`, `for await` and `throw`, for teams that find paths through
+ * synchronous calls (logging, formatting) noisy.
+ */
+export type ThrowModel = 'every-call' | 'awaited';
+
+export type FunctionContainer = ts.SignatureDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
+
+export function throwPolicy(model: ThrowModel): ThrowPolicy {
+  return model === 'every-call' ? mayThrowOnEveryCall : mayThrowWhenAwaited;
+}
+
+function mayThrowWhenAwaited(node: ts.Node): boolean {
+  return ts.isAwaitExpression(node) || ts.isYieldExpression(node) || ts.isThrowStatement(node);
+}
+
+function mayThrowOnEveryCall(node: ts.Node): boolean {
+  return (
+    mayThrowWhenAwaited(node) ||
+    ts.isCallExpression(node) ||
+    ts.isNewExpression(node) ||
+    ts.isTaggedTemplateExpression(node)
+  );
+}
+
+/**
+ * The control-flow graph of one function body (or of a module's top level), with an exception
+ * edge from every operation that may throw. Nested functions are not entered: each has its own.
+ */
+export function buildControlFlowGraph(container: FunctionContainer, model: ThrowModel = 'every-call'): ControlFlowGraph {
+  const builder = new CfgBuilder(container, throwPolicy(model));
+  let cursor: Cursor = [{ from: builder.entry, kind: 'normal' }];
+  if (ts.isSourceFile(container)) {
+    cursor = visitStatements(builder, cursor, container.statements);
+  } else {
+    if (!ts.isClassStaticBlockDeclaration(container)) {
+      for (const parameter of container.parameters) {
+        if (parameter.initializer) cursor = visitExpression(builder, cursor, parameter.initializer);
+      }
+    }
+    const body = 'body' in container ? container.body : undefined;
+    if (body && ts.isBlock(body)) {
+      cursor = visitStatements(builder, cursor, body.statements);
+    } else if (body) {
+      // An arrow function's expression body is its return value.
+      const value = visitExpression(builder, cursor, body as ts.Expression);
+      cursor = builder.step(value, body, 'implicitReturn');
+    }
+  }
+  builder.connect(cursor, builder.exit);
+  return builder.graph();
+}

@@ -1,0 +1,161 @@
+import type { ControlFlowGraph, Edge, EdgeCondition } from '../cfg/index.js';
+import type { Acquisition, ResourceModel } from '../resources/model.js';
+import type ts from 'typescript';
+import { isOwned, type LeakPath, type OwnershipState, stateKey, UNACQUIRED } from './state.js';
+import { lineOf } from '../describe.js';
+import { applyStep } from './transfer.js';
+import { isResource, type OwnershipContext } from './values.js';
+
+/** How one path out of the function ends for one acquired resource (the audit's inventory). */
+export type PathEnd = 'released' | 'transferred' | 'escaped' | 'leaked';
+
+export interface AcquisitionVerdict {
+  readonly acquisition: Acquisition;
+  readonly graph: ControlFlowGraph;
+  /** Every way the paths through the acquisition end. */
+  readonly ends: ReadonlySet<PathEnd>;
+  /** The leaking path to report — a normal-path leak when there is one — or none. */
+  readonly leak?: LeakPath;
+}
+
+/**
+ * Follows one acquisition along every path of its function's graph. The states reaching each
+ * node are kept as a set (merged only when they agree on status, aliases and how they got
+ * there), so a release on one branch never hides a leak on another.
+ */
+export function followAcquisition(
+  graph: ControlFlowGraph,
+  acquisition: Acquisition,
+  checker: ts.TypeChecker,
+  model: ResourceModel,
+): AcquisitionVerdict {
+  const context: OwnershipContext = {
+    checker,
+    model,
+    acquisition,
+    container: graph.container,
+    releasedByClosure: new Map(),
+  };
+  const symbolIds = new Map<ts.Symbol, number>();
+  const idOf = (symbol: ts.Symbol): number => {
+    let id = symbolIds.get(symbol);
+    if (id === undefined) symbolIds.set(symbol, (id = symbolIds.size));
+    return id;
+  };
+  const seen = graph.nodes.map(() => new Set<string>());
+  const queued: OwnershipState[][] = graph.nodes.map(() => []);
+  const leaks: LeakPath[] = [];
+  const ends = new Set<PathEnd>();
+
+  const arrive = (target: number, state: OwnershipState): void => {
+    if (target === graph.exit || target === graph.throwExit) {
+      const end = pathEnd(state);
+      if (end) ends.add(end);
+      if (isOwned(state)) leaks.push(exitLeak(state, target === graph.throwExit));
+      return;
+    }
+    const key = stateKey(state, idOf);
+    if (seen[target]!.has(key)) return;
+    seen[target]!.add(key);
+    queued[target]!.push(state);
+  };
+
+  const follow = (edge: Edge, state: OwnershipState | undefined): void => {
+    if (!state) return;
+    const refined = edge.condition ? refine(context, state, edge.condition) : state;
+    if (refined) arrive(edge.to, refined);
+  };
+
+  arrive(graph.entry, UNACQUIRED);
+  // Sweeping the nodes in creation order (close to source order) until nothing is queued visits
+  // a loop body once per round and finds the earliest throwing call first.
+  for (let pending = true; pending; ) {
+    pending = false;
+    for (const node of graph.nodes) {
+      const states = queued[node.id]!;
+      if (states.length === 0) continue;
+      pending = true;
+      queued[node.id] = [];
+      for (const state of states) {
+        if (node.kind !== 'step') {
+          for (const edge of node.successors) follow(edge, state);
+          continue;
+        }
+        const effect = applyStep(context, node, state);
+        if (effect.leak) {
+          leaks.push(effect.leak);
+          ends.add('leaked');
+        }
+        for (const edge of node.successors) {
+          follow(edge, edge.kind === 'exception' ? thrownFrom(node.ast!, effect.thrown) : effect.normal);
+        }
+      }
+    }
+  }
+  return { acquisition, graph, ends, leak: chooseLeak(leaks) };
+}
+
+/** An exception edge: remember which operation threw while the path owned the resource. */
+function thrownFrom(operation: ts.Node, state: OwnershipState): OwnershipState {
+  if (!isOwned(state)) return { ...state, returnedAt: undefined };
+  return { ...state, viaException: true, thrownAt: operation, returnedAt: undefined };
+}
+
+/** A branch proving the resource falsy or nullish is not taken: a live connection is an object. */
+function refine(context: OwnershipContext, state: OwnershipState, condition: EdgeCondition): OwnershipState | undefined {
+  if (!isOwned(state)) return state;
+  const provesAbsent = condition.outcome === 'falsy' || condition.outcome === 'nullish';
+  return provesAbsent && isResource(context, condition.test, state) ? undefined : state;
+}
+
+function exitLeak(state: OwnershipState, throwing: boolean): LeakPath {
+  if (throwing) return { kind: 'throw', exceptional: true, thrownAt: state.thrownAt };
+  return {
+    kind: state.returnedAt ? 'return' : 'end',
+    exceptional: state.viaException,
+    at: state.returnedAt,
+    thrownAt: state.thrownAt,
+  };
+}
+
+function pathEnd(state: OwnershipState): PathEnd | undefined {
+  switch (state.status) {
+    case 'held':
+    case 'pending':
+      return 'leaked';
+    case 'released':
+    case 'disposeScheduled':
+      return 'released';
+    case 'transferred':
+      return 'transferred';
+    case 'escaped':
+      return 'escaped';
+    case 'unacquired':
+      return undefined;
+  }
+}
+
+/**
+ * The leak a message names: a leak on the normal path outranks one that needs an exception
+ * (those get their own message); then a way out of the function (a `return`, its end, a throw)
+ * outranks a lost reference; among equals, the earliest line, then the first found.
+ */
+export function chooseLeak(leaks: readonly LeakPath[]): LeakPath | undefined {
+  let best: LeakPath | undefined;
+  for (const leak of leaks) {
+    if (!best || compareLeaks(leak, best) < 0) best = leak;
+  }
+  return best;
+}
+
+function compareLeaks(a: LeakPath, b: LeakPath): number {
+  if (a.exceptional !== b.exceptional) return a.exceptional ? 1 : -1;
+  const rank = (leak: LeakPath): number => (leak.kind === 'overwritten' ? 1 : 0);
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  return lineOfLeak(a) - lineOfLeak(b);
+}
+
+function lineOfLeak(leak: LeakPath): number {
+  const node = leak.exceptional ? leak.thrownAt : leak.at;
+  return node ? lineOf(node) : Number.MAX_SAFE_INTEGER;
+}

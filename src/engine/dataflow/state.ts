@@ -1,0 +1,79 @@
+import type ts from 'typescript';
+
+/**
+ * Where one acquired resource stands on one path.
+ * - `unacquired`: the acquisition has not run on this path, or it failed.
+ * - `pending`: a promise of the resource that nobody has awaited yet.
+ * - `held`: this function owns the resource and must give it back.
+ * - `released`: given back (release, destroy, the pool's release method).
+ * - `disposeScheduled`: bound by `using`/`await using`; disposal runs on every way out of the block.
+ * - `transferred`: ownership moved: returned or yielded to the caller, or handed to a callback
+ *   that releases it.
+ * - `escaped`: stored where the analysis cannot follow (outer state, an object field, a
+ *   collection); `no-escaping-connection` judges those.
+ */
+export type ResourceStatus =
+  | 'unacquired'
+  | 'pending'
+  | 'held'
+  | 'released'
+  | 'disposeScheduled'
+  | 'transferred'
+  | 'escaped';
+
+/** How a path that still owns the resource loses it. */
+export type LeakKind =
+  | 'return' // leaves by a `return` statement
+  | 'end' // falls off the end of the function body
+  | 'throw' // an exception leaves the function
+  | 'discarded' // the acquired value is never stored
+  | 'overwritten'; // its last reference is reassigned
+
+export interface OwnershipState {
+  readonly status: ResourceStatus;
+  /** Local variables that refer to the resource (or to an object that holds it). */
+  readonly aliases: ReadonlySet<ts.Symbol>;
+  /** The path followed an exception edge while it owned the resource. */
+  readonly viaException: boolean;
+  /** The operation whose exception this path followed most recently while owning the resource. */
+  readonly thrownAt?: ts.Node;
+  /** The `return` statement this path is leaving by, on its way through `finally` blocks. */
+  readonly returnedAt?: ts.Node;
+}
+
+export interface LeakPath {
+  readonly kind: LeakKind;
+  /** Whether the leak happens only because something threw. */
+  readonly exceptional: boolean;
+  /** The return statement, the overwriting node, or the discarded acquisition. */
+  readonly at?: ts.Node;
+  /** The throwing operation the path followed, when it did. */
+  readonly thrownAt?: ts.Node;
+}
+
+export const UNACQUIRED: OwnershipState = {
+  status: 'unacquired',
+  aliases: new Set(),
+  viaException: false,
+};
+
+export function isOwned(state: OwnershipState): boolean {
+  return state.status === 'held' || state.status === 'pending';
+}
+
+/**
+ * States that agree on everything the analysis decides by are merged; the first path to
+ * arrive is kept as the witness that a message describes.
+ */
+export function stateKey(state: OwnershipState, symbolIds: (symbol: ts.Symbol) => number): string {
+  const aliases = [...state.aliases].map(symbolIds).sort((a, b) => a - b).join(',');
+  return `${state.status}|${aliases}|${state.viaException ? 'x' : ''}|${state.returnedAt ? 'r' : ''}`;
+}
+
+export function withAliases(state: OwnershipState, aliases: ReadonlySet<ts.Symbol>): OwnershipState {
+  return { ...state, aliases };
+}
+
+export function withStatus(state: OwnershipState, status: ResourceStatus): OwnershipState {
+  return { ...state, status };
+}

@@ -1,0 +1,280 @@
+import ts from 'typescript';
+import { getWellKnownSymbolPropertyOfType } from 'ts-api-utils';
+import type { CfgNode } from '../cfg/index.js';
+import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
+import { calledMethodName, callReceiver } from '../resources/model.js';
+import { isOwned, type LeakPath, type OwnershipState, withAliases, withStatus } from './state.js';
+import {
+  isLocalSymbol,
+  mayHoldResource,
+  type OwnershipContext,
+  outerValue,
+  releasesByMethod,
+  symbolOf,
+} from './values.js';
+
+/** What one step does to a path: the state after it completes, after it throws, and any leak it causes. */
+export interface StepEffect {
+  /** Undefined when the path ends here (the leak, if any, is reported). */
+  readonly normal?: OwnershipState;
+  readonly thrown: OwnershipState;
+  readonly leak?: LeakPath;
+}
+
+const COLLECTION_INSERTS = new Set(['push', 'unshift', 'splice', 'set', 'add']);
+
+export function applyStep(context: OwnershipContext, step: CfgNode, state: OwnershipState): StepEffect {
+  const ast = step.ast!;
+  if (ast === context.acquisition.event && step.role === 'operation') return acquire(context, state);
+  if (step.role === 'implicitReturn') return unchanged(returnValue(context, ast as ts.Expression, state, undefined));
+  if (step.role === 'iterationBinding') return unchanged(state);
+  switch (ast.kind) {
+    case ts.SyntaxKind.VariableDeclaration:
+      return bindDeclaration(context, ast as ts.VariableDeclaration, state);
+    case ts.SyntaxKind.BinaryExpression:
+      return assign(context, ast as ts.BinaryExpression, state);
+    case ts.SyntaxKind.CallExpression:
+      return call(context, ast as ts.CallExpression, state);
+    case ts.SyntaxKind.AwaitExpression:
+      return awaitValue(context, ast as ts.AwaitExpression, state);
+    case ts.SyntaxKind.ReturnStatement: {
+      const { expression } = ast as ts.ReturnStatement;
+      return unchanged(returnValue(context, expression, state, ast));
+    }
+    case ts.SyntaxKind.YieldExpression: {
+      const { expression } = ast as ts.YieldExpression;
+      const yielded = expression !== undefined && isOwned(state) && mayHoldResource(context, expression, state);
+      return unchanged(yielded ? withStatus(state, 'transferred') : state);
+    }
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.FunctionExpression:
+      return unchanged(createClosure(context, ast as ts.FunctionLikeDeclaration, state));
+    default:
+      return unchanged(state);
+  }
+}
+
+function unchanged(state: OwnershipState): StepEffect {
+  return { normal: state, thrown: state };
+}
+
+/**
+ * The resource comes into being. A path that still owns the previous one (the acquisition runs
+ * again in a loop) loses it when the binding that held it is overwritten.
+ */
+function acquire(context: OwnershipContext, state: OwnershipState): StepEffect {
+  const { acquisition } = context;
+  const fresh: OwnershipState = {
+    status: acquisition.pending ? 'pending' : 'held',
+    aliases: new Set(),
+    viaException: false,
+  };
+  const use = outerValue(acquisition.event).parent;
+  let leak: LeakPath | undefined;
+  if (isOwned(state) && [...state.aliases].every((symbol) => bindsSymbol(context, use, symbol))) {
+    leak = { kind: 'overwritten', exceptional: state.viaException, at: acquisition.event, thrownAt: state.thrownAt };
+  }
+  if (isDiscarded(use, outerValue(acquisition.event))) {
+    return { thrown: state, leak: leak ?? { kind: 'discarded', exceptional: false, at: acquisition.event } };
+  }
+  return { normal: fresh, thrown: state, leak };
+}
+
+/** `pool.connect();`, `void pool.connect()`, `(await pool.connect()).query(…)`: nothing keeps it. */
+function isDiscarded(use: ts.Node, value: ts.Expression): boolean {
+  if (ts.isExpressionStatement(use) || ts.isVoidExpression(use)) return true;
+  if (ts.isBinaryExpression(use) && use.operatorToken.kind === ts.SyntaxKind.CommaToken) return use.left === value;
+  if ((ts.isPropertyAccessExpression(use) || ts.isElementAccessExpression(use)) && use.expression === value) {
+    // Used as a receiver and dropped — unless the call is `.catch()`/`.then()` on a pending promise.
+    return !ts.isCallExpression(use.parent) || !['then', 'catch', 'finally'].includes(propertyName(use) ?? '');
+  }
+  return false;
+}
+
+function propertyName(access: ts.PropertyAccessExpression | ts.ElementAccessExpression): string | undefined {
+  if (ts.isPropertyAccessExpression(access)) return access.name.text;
+  return ts.isStringLiteralLike(access.argumentExpression) ? access.argumentExpression.text : undefined;
+}
+
+function bindsSymbol(context: OwnershipContext, use: ts.Node, symbol: ts.Symbol): boolean {
+  if (ts.isVariableDeclaration(use) && ts.isIdentifier(use.name)) return symbolOf(context, use.name) === symbol;
+  if (ts.isBinaryExpression(use) && use.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    const target = skipOuterExpressions(use.left);
+    return ts.isIdentifier(target) && symbolOf(context, target) === symbol;
+  }
+  return false;
+}
+
+function bindDeclaration(context: OwnershipContext, declaration: ts.VariableDeclaration, state: OwnershipState): StepEffect {
+  const initializer = declaration.initializer;
+  const holds = initializer !== undefined && isOwned(state) && mayHoldResource(context, initializer, state);
+  if (!ts.isIdentifier(declaration.name)) {
+    return unchanged(holds ? withStatus(state, 'escaped') : state);
+  }
+  const symbol = symbolOf(context, declaration.name);
+  if (holds && isUsingDeclaration(declaration) && hasDisposer(context, declaration)) {
+    return unchanged(withStatus(state, 'disposeScheduled'));
+  }
+  return rebind(symbol, holds, state, declaration);
+}
+
+/** `x = value` where `x` is a local: `x` now refers to the resource, or no longer does. */
+function rebind(
+  symbol: ts.Symbol | undefined,
+  holds: boolean,
+  state: OwnershipState,
+  at: ts.Node,
+): StepEffect {
+  if (!symbol) return unchanged(state);
+  if (holds) return unchanged(withAliases(state, new Set([...state.aliases, symbol])));
+  if (!state.aliases.has(symbol)) return unchanged(state);
+  const remaining = new Set(state.aliases);
+  remaining.delete(symbol);
+  const next = withAliases(state, remaining);
+  if (remaining.size === 0 && isOwned(state)) {
+    const leak: LeakPath = { kind: 'overwritten', exceptional: state.viaException, at, thrownAt: state.thrownAt };
+    return { thrown: next, leak };
+  }
+  return unchanged(next);
+}
+
+function isUsingDeclaration(declaration: ts.VariableDeclaration): boolean {
+  // `await using` sets the `Using` bit too (AwaitUsing = Using | Const).
+  return (declaration.parent.flags & ts.NodeFlags.Using) !== 0;
+}
+
+function hasDisposer(context: OwnershipContext, declaration: ts.VariableDeclaration): boolean {
+  const type = context.checker.getTypeAtLocation(declaration.name);
+  const { checker } = context;
+  return (
+    getWellKnownSymbolPropertyOfType(type, 'asyncDispose', checker) !== undefined ||
+    getWellKnownSymbolPropertyOfType(type, 'dispose', checker) !== undefined
+  );
+}
+
+function assign(context: OwnershipContext, assignment: ts.BinaryExpression, state: OwnershipState): StepEffect {
+  if (!isAssignmentOperator(assignment.operatorToken.kind)) return unchanged(state);
+  const holds = isOwned(state) && mayHoldResource(context, assignment.right, state);
+  const target = skipOuterExpressions(assignment.left);
+  if (ts.isIdentifier(target)) {
+    const symbol = symbolOf(context, target);
+    if (symbol && !isLocalSymbol(context, symbol)) {
+      return unchanged(holds ? withStatus(state, 'escaped') : state);
+    }
+    return rebind(symbol, holds, state, assignment);
+  }
+  // A field, an element, a destructuring target: beyond what the analysis follows.
+  return unchanged(holds ? withStatus(state, 'escaped') : state);
+}
+
+function call(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): StepEffect {
+  if (!isOwned(state)) return unchanged(state);
+  // A release that throws (a second `release()` in pg) has still given the resource up.
+  if (releasesByMethod(context, node, state) || callsLocalReleaser(context, node, state)) {
+    return unchanged(withStatus(state, 'released'));
+  }
+  const name = calledMethodName(node);
+  const receiver = callReceiver(node);
+  if (state.status === 'pending' && receiver && ['then', 'finally'].includes(name ?? '') && mayHoldResource(context, receiver, state)) {
+    // A promise chain takes over the connection; following it is the callback preset's job.
+    return unchanged(withStatus(state, 'transferred'));
+  }
+  for (const argument of node.arguments) {
+    const value = skipOuterExpressions(argument);
+    if (isReleasingClosureValue(context, value, state)) return unchanged(withStatus(state, 'transferred'));
+    if (name !== undefined && COLLECTION_INSERTS.has(name) && mayHoldResource(context, value, state)) {
+      return unchanged(withStatus(state, 'escaped'));
+    }
+  }
+  // Any other call borrows the resource: the caller still owns it afterwards.
+  return unchanged(state);
+}
+
+function awaitValue(context: OwnershipContext, node: ts.AwaitExpression, state: OwnershipState): StepEffect {
+  if (state.status !== 'pending' || !mayHoldResource(context, node.expression, state)) return unchanged(state);
+  // The promise settles: fulfilled, the connection is ours; rejected, there is none.
+  return { normal: withStatus(state, 'held'), thrown: withStatus(state, 'unacquired') };
+}
+
+function returnValue(
+  context: OwnershipContext,
+  value: ts.Expression | undefined,
+  state: OwnershipState,
+  statement: ts.Node | undefined,
+): OwnershipState {
+  const returned = value !== undefined && isOwned(state) && mayHoldResource(context, value, state);
+  const next = returned ? withStatus(state, 'transferred') : state;
+  return statement ? { ...next, returnedAt: statement } : next;
+}
+
+/**
+ * A closure that releases the resource and is handed over on creation (`res.on('finish', () =>
+ * client.release())`) owns it from now on. One bound to a local is an owner only once it is
+ * called or handed on.
+ */
+function createClosure(context: OwnershipContext, closure: ts.FunctionLikeDeclaration, state: OwnershipState): OwnershipState {
+  if (!isOwned(state)) return state;
+  if (ts.isVariableDeclaration(outerValue(closure as ts.Expression).parent)) return state;
+  return releasesCapturedResource(context, closure, state) ? withStatus(state, 'transferred') : state;
+}
+
+function isReleasingClosureValue(context: OwnershipContext, value: ts.Expression, state: OwnershipState): boolean {
+  if (!ts.isIdentifier(value)) return false;
+  const closure = localFunctionOf(context, value);
+  return closure !== undefined && releasesCapturedResource(context, closure, state);
+}
+
+/** `cleanup()` where `cleanup` is a local function that releases the resource. */
+function callsLocalReleaser(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): boolean {
+  const callee = skipOuterExpressions(node.expression);
+  if (!ts.isIdentifier(callee)) return false;
+  const closure = localFunctionOf(context, callee);
+  return closure !== undefined && releasesCapturedResource(context, closure, state);
+}
+
+function localFunctionOf(context: OwnershipContext, identifier: ts.Identifier): ts.FunctionLikeDeclaration | undefined {
+  const symbol = symbolOf(context, identifier);
+  if (!symbol || !isLocalSymbol(context, symbol)) return undefined;
+  const declaration = symbol.valueDeclaration;
+  if (!declaration) return undefined;
+  if (ts.isFunctionDeclaration(declaration)) return declaration;
+  if (ts.isVariableDeclaration(declaration) && declaration.initializer) {
+    const initializer = skipOuterExpressions(declaration.initializer);
+    if (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) return initializer;
+  }
+  return undefined;
+}
+
+function releasesCapturedResource(
+  context: OwnershipContext,
+  closure: ts.FunctionLikeDeclaration,
+  state: OwnershipState,
+): boolean {
+  let released = context.releasedByClosure.get(closure);
+  if (!released) {
+    released = symbolsReleasedIn(context, closure);
+    context.releasedByClosure.set(closure, released);
+  }
+  for (const symbol of released) if (state.aliases.has(symbol)) return true;
+  return false;
+}
+
+/** The variables a function body releases, by name resolution of `x.release()` / `pool.release(x)`. */
+function symbolsReleasedIn(context: OwnershipContext, closure: ts.FunctionLikeDeclaration): ReadonlySet<ts.Symbol> {
+  const released = new Set<ts.Symbol>();
+  const { resource } = context.acquisition;
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const name = calledMethodName(node);
+      const receiver = callReceiver(node);
+      let target: ts.Expression | undefined;
+      if (name !== undefined && receiver && resource.release.includes(name)) target = receiver;
+      else if (name !== undefined && receiver && resource.poolRelease.includes(name)) target = node.arguments[0];
+      const symbol = target && ts.isIdentifier(skipOuterExpressions(target)) ? symbolOf(context, skipOuterExpressions(target)) : undefined;
+      if (symbol) released.add(symbol);
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (closure.body) visit(closure.body);
+  return released;
+}

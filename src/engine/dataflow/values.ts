@@ -1,0 +1,140 @@
+import ts from 'typescript';
+import type { Acquisition, ResourceModel } from '../resources/model.js';
+import { isTransparentWrapper, skipOuterExpressions } from '../ast.js';
+import { calledMethodName, callReceiver } from '../resources/model.js';
+import type { OwnershipState } from './state.js';
+
+/** Everything the transfer functions need to know about the acquisition being followed. */
+export interface OwnershipContext {
+  readonly checker: ts.TypeChecker;
+  readonly model: ResourceModel;
+  readonly acquisition: Acquisition;
+  /** The function (or source file) whose graph is being walked. */
+  readonly container: ts.Node;
+  readonly releasedByClosure: Map<ts.Node, ReadonlySet<ts.Symbol>>;
+}
+
+export function symbolOf(context: OwnershipContext, node: ts.Node): ts.Symbol | undefined {
+  if (ts.isShorthandPropertyAssignment(node)) return context.checker.getShorthandAssignmentValueSymbol(node);
+  return context.checker.getSymbolAtLocation(node);
+}
+
+/**
+ * Whether evaluating `expression` yields the resource, a promise of it, or a fresh object or
+ * array that holds it (`{ client }`, `[conn]`, `new Repository(conn)`): whatever keeps the
+ * resource reachable when stored or returned. "May yield" counts: `a ?? client` yields it.
+ */
+export function mayHoldResource(context: OwnershipContext, expression: ts.Expression, state: OwnershipState): boolean {
+  const node = skipOuterExpressions(expression);
+  if (node === context.acquisition.event) return true;
+  switch (node.kind) {
+    case ts.SyntaxKind.Identifier: {
+      const symbol = symbolOf(context, node);
+      return symbol !== undefined && state.aliases.has(symbol);
+    }
+    case ts.SyntaxKind.AwaitExpression:
+      return mayHoldResource(context, (node as ts.AwaitExpression).expression, state);
+    case ts.SyntaxKind.ConditionalExpression: {
+      const conditional = node as ts.ConditionalExpression;
+      return mayHoldResource(context, conditional.whenTrue, state) || mayHoldResource(context, conditional.whenFalse, state);
+    }
+    case ts.SyntaxKind.BinaryExpression: {
+      const binary = node as ts.BinaryExpression;
+      const operator = binary.operatorToken.kind;
+      if (operator === ts.SyntaxKind.EqualsToken || operator === ts.SyntaxKind.CommaToken) {
+        return mayHoldResource(context, binary.right, state);
+      }
+      if (
+        operator === ts.SyntaxKind.BarBarToken ||
+        operator === ts.SyntaxKind.AmpersandAmpersandToken ||
+        operator === ts.SyntaxKind.QuestionQuestionToken
+      ) {
+        return mayHoldResource(context, binary.left, state) || mayHoldResource(context, binary.right, state);
+      }
+      return false;
+    }
+    case ts.SyntaxKind.ObjectLiteralExpression:
+      return (node as ts.ObjectLiteralExpression).properties.some((property) => {
+        if (ts.isPropertyAssignment(property)) return mayHoldResource(context, property.initializer, state);
+        if (ts.isShorthandPropertyAssignment(property)) {
+          const symbol = symbolOf(context, property);
+          return symbol !== undefined && state.aliases.has(symbol);
+        }
+        if (ts.isSpreadAssignment(property)) return mayHoldResource(context, property.expression, state);
+        return false;
+      });
+    case ts.SyntaxKind.ArrayLiteralExpression:
+      return (node as ts.ArrayLiteralExpression).elements.some((element) =>
+        mayHoldResource(context, ts.isSpreadElement(element) ? element.expression : element, state),
+      );
+    case ts.SyntaxKind.NewExpression:
+      return ((node as ts.NewExpression).arguments ?? []).some((argument) => mayHoldResource(context, argument, state));
+    case ts.SyntaxKind.CallExpression: {
+      // `promise.catch(handler)` still fulfils with the connection.
+      const call = node as ts.CallExpression;
+      const receiver = callReceiver(call);
+      return calledMethodName(call) === 'catch' && receiver !== undefined && mayHoldResource(context, receiver, state);
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether `expression` is certainly the resource itself (so it is an object: truthy, not
+ * nullish). Stricter than `mayHoldResource`: `a || client` might be `a`.
+ */
+export function isResource(context: OwnershipContext, expression: ts.Expression, state: OwnershipState): boolean {
+  const node = skipOuterExpressions(expression);
+  if (ts.isIdentifier(node)) {
+    const symbol = symbolOf(context, node);
+    return symbol !== undefined && state.aliases.has(symbol);
+  }
+  if (ts.isAwaitExpression(node)) return isResource(context, node.expression, state);
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    return isResource(context, node.right, state);
+  }
+  return node === context.acquisition.event;
+}
+
+/** Whether a variable belongs to the function being analysed (not to an enclosing scope). */
+export function isLocalSymbol(context: OwnershipContext, symbol: ts.Symbol): boolean {
+  const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
+  if (!declaration) return false;
+  return enclosingContainer(declaration) === context.container;
+}
+
+/** The nearest function-like node or source file around `node` (a parameter belongs to its function). */
+export function enclosingContainer(node: ts.Node): ts.Node {
+  let current = node.parent;
+  while (current && !ts.isFunctionLike(current) && !ts.isSourceFile(current) && !ts.isClassStaticBlockDeclaration(current)) {
+    current = current.parent;
+  }
+  return current ?? node.getSourceFile();
+}
+
+/**
+ * The method name of a call whose receiver is the resource (`client.release()`), when the call
+ * is one the resource's definition says gives it back.
+ */
+export function releasesByMethod(context: OwnershipContext, call: ts.CallExpression, state: OwnershipState): boolean {
+  const name = calledMethodName(call);
+  const receiver = callReceiver(call);
+  if (name === undefined || receiver === undefined) return false;
+  const { resource } = context.acquisition;
+  if (resource.release.includes(name) && isResource(context, receiver, state)) return true;
+  const first = call.arguments[0];
+  return (
+    resource.poolRelease.includes(name) &&
+    first !== undefined &&
+    isResource(context, first, state) &&
+    context.model.isPoolOf(receiver, resource)
+  );
+}
+
+/** The value an expression was written in, seen through parentheses and casts. */
+export function outerValue(node: ts.Expression): ts.Expression {
+  let current = node;
+  while (isTransparentWrapper(current.parent)) current = current.parent as ts.Expression;
+  return current;
+}

@@ -1,0 +1,68 @@
+import ts from 'typescript';
+import type { LeakPath } from './dataflow/state.js';
+
+/** Long callees are cut so a message stays one readable line. */
+const MAX_CODE_LENGTH = 48;
+
+/** `client.query(…)`, `new Pool(…)`, `await runner.connect()`: an operation as a user names it. */
+export function describeOperation(node: ts.Node): string {
+  if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+    const callee = shorten(node.expression.getText());
+    const argumentsText = node.arguments && node.arguments.length > 0 ? '(…)' : '()';
+    return ts.isNewExpression(node) ? `new ${callee}${argumentsText}` : `${callee}${argumentsText}`;
+  }
+  if (ts.isAwaitExpression(node)) return `await ${describeOperation(node.expression)}`;
+  if (ts.isYieldExpression(node)) return 'yield';
+  if (ts.isTaggedTemplateExpression(node)) return `${shorten(node.tag.getText())}\`…\``;
+  if (ts.isForOfStatement(node)) return 'for await';
+  return shorten(node.getText());
+}
+
+function shorten(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > MAX_CODE_LENGTH ? `${oneLine.slice(0, MAX_CODE_LENGTH - 1)}…` : oneLine;
+}
+
+export function lineOf(node: ts.Node): number {
+  const sourceFile = node.getSourceFile();
+  return sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
+}
+
+/** "when `client.query(…)` on line 12 throws", "at the `throw` on line 14". */
+export function describeThrow(node: ts.Node): string {
+  if (ts.isThrowStatement(node)) return `at the \`throw\` on line ${lineOf(node)}`;
+  return `when \`${describeOperation(node)}\` on line ${lineOf(node)} throws`;
+}
+
+/**
+ * The leaking path in words, to follow "is not released": which `return`, which throwing call,
+ * the end of the function, or the statement that loses the last reference.
+ */
+export function describeLeakPath(leak: LeakPath, container: ts.Node): string {
+  const cause = leak.exceptional && leak.thrownAt ? `, reached ${describeThrow(leak.thrownAt)}` : '';
+  switch (leak.kind) {
+    case 'throw':
+      return leak.thrownAt ? describeThrow(leak.thrownAt) : 'when an exception leaves the function';
+    case 'return':
+      return `on the \`return\` at line ${lineOf(leak.at!)}${cause}`;
+    case 'end':
+      return `${describeEnd(container)}${cause}`;
+    case 'overwritten':
+      return leak.at && isAcquisitionSite(leak.at)
+        ? `when the loop comes back to line ${lineOf(leak.at)} and acquires another one${cause}`
+        : `when its last reference is overwritten at line ${lineOf(leak.at!)}${cause}`;
+    case 'discarded':
+      return 'anywhere: it is never stored';
+  }
+}
+
+function isAcquisitionSite(node: ts.Node): boolean {
+  return ts.isAwaitExpression(node) || ts.isCallExpression(node);
+}
+
+function describeEnd(container: ts.Node): string {
+  if (ts.isSourceFile(container)) return 'at the end of the module';
+  const sourceFile = container.getSourceFile();
+  const line = sourceFile.getLineAndCharacterOfPosition(container.getEnd()).line + 1;
+  return `when the function ends at line ${line}`;
+}

@@ -1,0 +1,151 @@
+import { type TypeOrValueSpecifier, typeMatchesSpecifier } from '@typescript-eslint/type-utils';
+import { isThenableType } from 'ts-api-utils';
+import ts from 'typescript';
+import { isTransparentWrapper, skipOuterExpressions } from '../ast.js';
+import type { ResourceDefinition } from './presets.js';
+
+/**
+ * A call that takes a resource from a pool, and the expression at which the resource exists:
+ * the `await` around the call for a promise API (until then a failure acquires nothing), or
+ * the call itself.
+ */
+export interface Acquisition {
+  readonly call: ts.CallExpression;
+  readonly event: ts.Expression;
+  readonly resource: ResourceDefinition;
+  /** The event yields a promise of the resource, not yet awaited (`const p = pool.connect()`). */
+  readonly pending: boolean;
+}
+
+/**
+ * Which calls acquire and which release, decided through the type checker — by the declared
+ * type of the receiver and where that type is declared, never by variable names.
+ */
+export class ResourceModel {
+  private readonly byAcquireName = new Map<string, ResourceDefinition[]>();
+  private readonly matches = new WeakMap<ts.Type, Map<ResourceDefinition, boolean>>();
+
+  constructor(
+    readonly definitions: readonly ResourceDefinition[],
+    private readonly program: ts.Program,
+    private readonly checker: ts.TypeChecker,
+  ) {
+    for (const definition of definitions) {
+      for (const method of definition.acquire) {
+        const list = this.byAcquireName.get(method) ?? [];
+        list.push(definition);
+        this.byAcquireName.set(method, list);
+      }
+    }
+  }
+
+  /** A cheap syntactic test: could this call acquire? Only such calls are shown to the checker. */
+  isCandidate(call: ts.CallExpression): boolean {
+    const name = calledMethodName(call);
+    return name !== undefined && this.byAcquireName.has(name);
+  }
+
+  matchAcquisition(call: ts.CallExpression): Acquisition | undefined {
+    const name = calledMethodName(call);
+    const candidates = name === undefined ? undefined : this.byAcquireName.get(name);
+    if (!candidates) return undefined;
+    const receiver = (call.expression as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
+    const resource = candidates.find((definition) => this.isPoolOf(receiver, definition));
+    if (!resource) return undefined;
+    const resultType = this.checker.getTypeAtLocation(call);
+    // The callback form (`pool.connect((err, client, done) => …)`) returns nothing.
+    if (resultType.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return undefined;
+    const event = acquisitionEvent(call);
+    const pending = event === call && isThenableType(this.checker, call, resultType);
+    return { call, event, resource, pending };
+  }
+
+  /** Whether `expression` is a pool of `definition`, by its type or any base type of it. */
+  isPoolOf(expression: ts.Expression, definition: ResourceDefinition): boolean {
+    return this.typeMatches(this.checker.getTypeAtLocation(expression), definition);
+  }
+
+  private typeMatches(type: ts.Type, definition: ResourceDefinition): boolean {
+    let cached = this.matches.get(type);
+    if (!cached) {
+      cached = new Map();
+      this.matches.set(type, cached);
+    }
+    let result = cached.get(definition);
+    if (result === undefined) {
+      result = this.someTypeInHierarchy(type, (part) => matchesAny(part, definition.pools, this.program));
+      cached.set(definition, result);
+    }
+    return result;
+  }
+
+  /** Walks union and intersection members, type-parameter constraints and base classes. */
+  private someTypeInHierarchy(type: ts.Type, predicate: (type: ts.Type) => boolean, seen = new Set<ts.Type>()): boolean {
+    if (seen.has(type)) return false;
+    seen.add(type);
+    if (type.isUnionOrIntersection()) return type.types.some((part) => this.someTypeInHierarchy(part, predicate, seen));
+    if (type.flags & ts.TypeFlags.TypeParameter) {
+      const constraint = this.checker.getBaseConstraintOfType(type);
+      return constraint !== undefined && this.someTypeInHierarchy(constraint, predicate, seen);
+    }
+    if (predicate(type)) return true;
+    const declared = (type as ts.TypeReference).target ?? type;
+    if (!(declared.flags & ts.TypeFlags.Object) || !((declared as ts.ObjectType).objectFlags & ts.ObjectFlags.ClassOrInterface)) {
+      return false;
+    }
+    return this.checker
+      .getBaseTypes(declared as ts.InterfaceType)
+      .some((base) => this.someTypeInHierarchy(base, predicate, seen));
+  }
+}
+
+function matchesAny(type: ts.Type, specifiers: readonly TypeOrValueSpecifier[], program: ts.Program): boolean {
+  return specifiers.some((specifier) => typeMatchesSpecifier(type, specifier, program));
+}
+
+/** `pool.connect()`, `pool['connect']()`, `pool?.connect()` → `connect`. */
+export function calledMethodName(call: ts.CallExpression): string | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  if (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression)) {
+    return callee.argumentExpression.text;
+  }
+  return undefined;
+}
+
+/** The receiver of a method call, or undefined for a plain function call. */
+export function callReceiver(call: ts.CallExpression): ts.Expression | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  return ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee) ? callee.expression : undefined;
+}
+
+/**
+ * Where the acquired resource comes into being. Walking up through parentheses, casts and
+ * `.catch(…)` (which passes a fulfilled connection through), an `await` is the event; without
+ * one, the call is — and its value is a promise still to be awaited.
+ */
+function acquisitionEvent(call: ts.CallExpression): ts.Expression {
+  let current: ts.Expression = call;
+  for (;;) {
+    const parent = current.parent;
+    if (isTransparentWrapper(parent)) {
+      current = parent as ts.Expression;
+    } else if (isCatchCallOn(parent, current)) {
+      current = parent.parent as ts.CallExpression;
+    } else if (ts.isAwaitExpression(parent)) {
+      return parent;
+    } else {
+      return call;
+    }
+  }
+}
+
+function isCatchCallOn(parent: ts.Node, receiver: ts.Expression): boolean {
+  return (
+    ts.isPropertyAccessExpression(parent) &&
+    parent.expression === receiver &&
+    parent.name.text === 'catch' &&
+    ts.isCallExpression(parent.parent) &&
+    parent.parent.expression === parent
+  );
+}

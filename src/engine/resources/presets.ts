@@ -1,0 +1,74 @@
+import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
+
+/**
+ * One kind of pooled resource: how it is taken from its pool and how it is given back.
+ * Every type is named with typescript-eslint's `TypeOrValueSpecifier`, so user pools
+ * (`settings['connection-leaks'].resources`) use the same format as the built-in presets.
+ */
+export interface ResourceDefinition {
+  /** The preset or user resource name, shown in messages and the audit inventory. */
+  readonly name: string;
+  /** Types of the pools (or factories) whose acquire methods hand out a resource. */
+  readonly pools: readonly TypeOrValueSpecifier[];
+  /** Methods on a pool that acquire. A call whose result is `void` is the callback form and not matched here. */
+  readonly acquire: readonly string[];
+  /** Methods on the resource that give it back (release, destroy, close…). */
+  readonly release: readonly string[];
+  /** Methods on the pool that give back the resource passed as their first argument. */
+  readonly poolRelease: readonly string[];
+  /** Whether the release returns a promise that must be awaited (fixes write `await`). */
+  readonly asyncRelease: boolean;
+  /**
+   * Whether a fix may offer `await using`. TypeORM's `QueryRunner[Symbol.asyncDispose]` commits an
+   * open transaction even on error paths, so the preset turns it off.
+   */
+  readonly suggestUsing: boolean;
+}
+
+const pg: ResourceDefinition = {
+  name: 'pg',
+  pools: [{ from: 'package', package: 'pg', name: 'Pool' }],
+  acquire: ['connect'],
+  release: ['release'],
+  poolRelease: [],
+  asyncRelease: false,
+  suggestUsing: false,
+};
+
+/** The promise API (`mysql2/promise`, or `pool.promise()`); the callback API is matched by its `void` result. */
+const mysql2: ResourceDefinition = {
+  name: 'mysql2',
+  pools: [{ from: 'package', package: 'mysql2', name: ['Pool', 'PoolCluster', 'PoolNamespace'] }],
+  acquire: ['getConnection'],
+  // `end()` on a pool connection releases it (deprecated, with a warning); `destroy()` closes it.
+  release: ['release', 'destroy', 'end'],
+  poolRelease: ['releaseConnection'],
+  asyncRelease: false,
+  suggestUsing: true,
+};
+
+const genericPool: ResourceDefinition = {
+  name: 'generic-pool',
+  pools: [{ from: 'package', package: 'generic-pool', name: 'Pool' }],
+  acquire: ['acquire'],
+  release: [],
+  poolRelease: ['release', 'destroy'],
+  asyncRelease: true,
+  suggestUsing: false,
+};
+
+const typeorm: ResourceDefinition = {
+  name: 'typeorm',
+  pools: [{ from: 'package', package: 'typeorm', name: 'DataSource' }],
+  acquire: ['createQueryRunner'],
+  release: ['release'],
+  poolRelease: [],
+  asyncRelease: true,
+  suggestUsing: false,
+};
+
+export const builtInPresets = { pg, mysql2, 'generic-pool': genericPool, typeorm } as const;
+
+export type PresetName = keyof typeof builtInPresets;
+
+export const presetNames = Object.keys(builtInPresets) as PresetName[];
