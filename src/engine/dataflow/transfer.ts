@@ -83,6 +83,10 @@ function acquire(context: OwnershipContext, state: OwnershipState): StepEffect {
 /** `pool.connect();`, `void pool.connect()`, `(await pool.connect()).query(…)`: nothing keeps it. */
 function isDiscarded(use: ts.Node, value: ts.Expression): boolean {
   if (ts.isExpressionStatement(use) || ts.isVoidExpression(use)) return true;
+  // `use(await pool.connect());`: borrowed by the callee, then dropped with the call's result.
+  if (ts.isCallExpression(use) && use.arguments.includes(value) && ts.isExpressionStatement(outerValue(use).parent)) {
+    return true;
+  }
   if (ts.isBinaryExpression(use) && use.operatorToken.kind === ts.SyntaxKind.CommaToken) return use.left === value;
   if ((ts.isPropertyAccessExpression(use) || ts.isElementAccessExpression(use)) && use.expression === value) {
     // Used as a receiver and dropped — unless the call is `.catch()`/`.then()` on a pending promise.

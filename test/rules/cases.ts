@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RuleTester } from '@typescript-eslint/rule-tester';
+
+export const fixturesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/rule-tester');
+
+/** A typed RuleTester over the fixture project, which resolves the real driver packages. */
+export function typedRuleTester(): RuleTester {
+  return new RuleTester({
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: fixturesDir },
+    },
+  });
+}
+
+export type Preset = 'pg' | 'mysql2' | 'generic-pool' | 'typeorm';
+
+/**
+ * What each test program starts with: a pool of the preset's real type. Each preamble is
+ * exactly two lines, so a case's line 1 is line 3 of the file.
+ */
+const preambles: Record<Preset, string> = {
+  pg: "import { Pool, type PoolClient } from 'pg';\ndeclare const pool: Pool; declare function use(client: PoolClient): void;",
+  mysql2:
+    "import mysql from 'mysql2/promise';\ndeclare const pool: mysql.Pool; declare function use(connection: mysql.PoolConnection): void;",
+  'generic-pool':
+    "import type { Pool } from 'generic-pool';\ninterface Db { query(sql: string): Promise<unknown> } declare const pool: Pool<Db>; declare function use(db: Db): void;",
+  typeorm:
+    "import { DataSource, type QueryRunner } from 'typeorm';\ndeclare const dataSource: DataSource; declare function use(runner: QueryRunner): void;",
+};
+
+export const PREAMBLE_LINES = 2;
+
+export function program(preset: Preset, body: string): string {
+  return `${preambles[preset]}\n${dedent(body)}`;
+}
+
+/** Line `line` of a case's body, as a line of the whole file. */
+export function fileLine(line: number): number {
+  return line + PREAMBLE_LINES;
+}
+
+export function dedent(text: string): string {
+  const lines = text.replace(/^\n/, '').replace(/\n\s*$/, '').split('\n');
+  const indent = Math.min(...lines.filter((line) => line.trim()).map((line) => /^ */.exec(line)![0].length));
+  return lines.map((line) => line.slice(indent)).join('\n');
+}
+
+/** How each preset acquires and releases, for cases written once for every preset. */
+export const idioms: Record<Preset, { acquire: string; call: string; release: (name: string) => string; query: (name: string) => string }> = {
+  pg: {
+    acquire: 'await pool.connect()',
+    call: 'pool.connect()',
+    release: (name) => `${name}.release()`,
+    query: (name) => `${name}.query('select 1')`,
+  },
+  mysql2: {
+    acquire: 'await pool.getConnection()',
+    call: 'pool.getConnection()',
+    release: (name) => `${name}.release()`,
+    query: (name) => `${name}.query('select 1')`,
+  },
+  'generic-pool': {
+    acquire: 'await pool.acquire()',
+    call: 'pool.acquire()',
+    release: (name) => `await pool.release(${name})`,
+    query: (name) => `${name}.query('select 1')`,
+  },
+  typeorm: {
+    acquire: 'dataSource.createQueryRunner()',
+    call: 'dataSource.createQueryRunner()',
+    release: (name) => `await ${name}.release()`,
+    query: (name) => `${name}.query('select 1')`,
+  },
+};
+
+export const presets: readonly Preset[] = ['pg', 'mysql2', 'generic-pool', 'typeorm'];
