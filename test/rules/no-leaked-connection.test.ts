@@ -416,6 +416,115 @@ const pgValid: Valid[] = [
       }`),
   },
   {
+    name: 'pg: typeof guard in finally',
+    code: program('pg', `
+      export async function load() {
+        let client: PoolClient | undefined;
+        try {
+          client = await pool.connect();
+          await client.query('select 1');
+        } finally {
+          if (typeof client !== 'undefined') client.release();
+        }
+      }`),
+  },
+  {
+    name: 'pg: a failed release does not hide that the client was given back',
+    code: program('pg', `
+      export async function load() {
+        const client = await pool.connect();
+        try {
+          await client.query('select 1');
+        } finally {
+          try {
+            client.release();
+          } catch {
+            // already released
+          }
+        }
+      }`),
+  },
+  {
+    name: 'pg: element access, casts and non-null assertions around the release',
+    code: program('pg', `
+      export async function load(flag: boolean) {
+        const client = (await pool.connect()) as PoolClient | undefined;
+        try {
+          await client!.query('select 1');
+        } finally {
+          if (flag) (client as PoolClient)['release']();
+          else client!.release();
+        }
+      }`),
+  },
+  {
+    name: 'pg: transaction helper with rollback in catch and release in finally',
+    code: program('pg', `
+      export async function inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const result = await work(client);
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        } finally {
+          client.release();
+        }
+      }`),
+  },
+  {
+    name: 'pg: returned inside an object with its own release function',
+    code: program('pg', `
+      export async function lease() {
+        const client = await pool.connect();
+        return { client, done: () => client.release() };
+      }`),
+  },
+  {
+    name: 'pg: an async generator that releases in finally',
+    code: program('pg', `
+      export async function* rows(sql: string) {
+        const client = await pool.connect();
+        try {
+          const result = await client.query(sql);
+          for (const row of result.rows) yield row;
+        } finally {
+          client.release();
+        }
+      }`),
+  },
+  {
+    name: 'pg: an early-exit guard on the client itself',
+    code: program('pg', `
+      export async function load() {
+        const client = await pool.connect();
+        if (!client) throw new Error('no client');
+        try {
+          await client.query('select 1');
+        } finally {
+          client.release();
+        }
+      }`),
+  },
+  {
+    name: 'pg: plain JavaScript is checked by type too',
+    filename: 'script.js',
+    code: `
+      import pg from 'pg';
+      const pool = new pg.Pool();
+      export async function load() {
+        const client = await pool.connect();
+        try {
+          return await client.query('select 1');
+        } finally {
+          client.release();
+        }
+      }`,
+  },
+  {
     name: 'mysql2: releaseConnection on the pool',
     code: program('mysql2', `
       export async function load() {
@@ -689,6 +798,39 @@ const pgInvalid: Invalid[] = [
         }
       }`),
     errors: [leak('pg', 2, 'leakedOnException', `when \`pool.connect()\` on line ${fileLine(3)} throws`)],
+  },
+  {
+    name: 'pg: plain JavaScript: a throwing query skips the release',
+    filename: 'script.js',
+    code: `
+import pg from 'pg';
+const pool = new pg.Pool();
+export async function load() {
+  const client = await pool.connect();
+  await client.query('select 1');
+  client.release();
+}`,
+    errors: [
+      {
+        messageId: 'leakedOnException',
+        line: 5,
+        data: { resource: 'pg', acquire: 'pool.connect()', path: 'when `client.query(…)` on line 6 throws' },
+      },
+    ],
+  },
+  {
+    name: 'pg: a rollback in finally that throws skips the release after it',
+    code: program('pg', `
+      export async function load() {
+        const client = await pool.connect();
+        try {
+          await client.query('update t set x = 1');
+        } finally {
+          await client.query('ROLLBACK');
+          client.release();
+        }
+      }`),
+    errors: [leak('pg', 2, 'leakedOnException', `when \`client.query(…)\` on line ${fileLine(6)} throws`)],
   },
   {
     name: 'mysql2: the promise of a connection is never awaited nor released',

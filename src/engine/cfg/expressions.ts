@@ -252,12 +252,23 @@ function nullComparison(
   const strict =
     operator === ts.SyntaxKind.EqualsEqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsEqualsToken;
   if (!loose && !strict) return undefined;
-  const value = isNullish(test.right) ? test.left : isNullish(test.left) ? test.right : undefined;
+  const typeofUndefined = typeofComparedWithUndefined(test);
+  const value = typeofUndefined ?? (isNullish(test.right) ? test.left : isNullish(test.left) ? test.right : undefined);
   if (!value) return undefined;
   const isNull: EdgeCondition = { test: value, outcome: 'nullish' };
   const notNull: EdgeCondition = { test: value, outcome: 'nonNullish' };
-  const holds = loose ? { whenTrue: isNull, whenFalse: notNull } : { whenTrue: isNull };
+  // `typeof x === 'undefined'` proves both ways only about undefinedness; a live object is neither.
+  const holds = loose || typeofUndefined ? { whenTrue: isNull, whenFalse: notNull } : { whenTrue: isNull };
   return negated ? { whenTrue: holds.whenFalse, whenFalse: holds.whenTrue } : holds;
+}
+
+/** `typeof x === 'undefined'` (either order) → `x`. */
+function typeofComparedWithUndefined(test: ts.BinaryExpression): ts.Expression | undefined {
+  const isUndefinedString = (node: ts.Expression) => ts.isStringLiteralLike(node) && node.text === 'undefined';
+  const operand = (node: ts.Expression) => (ts.isTypeOfExpression(node) ? node.expression : undefined);
+  if (isUndefinedString(test.right)) return operand(test.left);
+  if (isUndefinedString(test.left)) return operand(test.right);
+  return undefined;
 }
 
 function isNullish(node: ts.Expression): boolean {

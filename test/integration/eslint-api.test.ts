@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+import plugin from '../../src/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const userProject = path.resolve(here, '../../fixtures/user-project');
+
+/** ESLint as a user runs it: flat config, typed linting through the project service, `recommended`. */
+function userESLint(settings?: Record<string, unknown>): ESLint {
+  return new ESLint({
+    cwd: userProject,
+    overrideConfigFile: true,
+    overrideConfig: [
+      {
+        files: ['**/*.ts'],
+        languageOptions: {
+          parser: tseslint.parser,
+          parserOptions: { projectService: true, tsconfigRootDir: userProject },
+        },
+        ...(settings ? { settings } : {}),
+      },
+      plugin.configs.recommended as never,
+    ],
+  });
+}
+
+describe('configs.recommended on a user project', () => {
+  it('reports a pg client that is not released when its query throws', async () => {
+    const [result] = await userESLint().lintFiles(['src/leaky.ts']);
+    expect(result!.messages).toEqual([
+      expect.objectContaining({
+        ruleId: 'connection-leaks/no-leaked-connection',
+        severity: 2,
+        line: 6,
+        column: 24,
+        messageId: 'leakedOnException',
+        message:
+          'The pg connection from `pool.connect()` leaks when an exception is thrown: it is not released when `client.query(…)` on line 7 throws. Move the release into a `finally` block so that a failure gives it back to the pool too.',
+      }),
+    ]);
+  });
+
+  it('is silent for the same code with try/finally', async () => {
+    const [result] = await userESLint().lintFiles(['src/safe.ts']);
+    expect(result!.messages).toEqual([]);
+  });
+
+  it('turns every rule of the plugin on as an error', () => {
+    const configured = Object.keys(plugin.configs.recommended.rules ?? {});
+    expect(configured).toEqual(Object.keys(plugin.rules).map((name) => `connection-leaks/${name}`));
+    expect(plugin.meta).toEqual({ name: 'eslint-plugin-connection-leaks', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+  });
+});
+
+describe('bad configuration', () => {
+  it('names an unknown preset in shared settings', async () => {
+    await expect(userESLint({ 'connection-leaks': { presets: ['pg', 'postgres'] } }).lintFiles(['src/safe.ts'])).rejects.toThrow(
+      "settings['connection-leaks'].presets[1]: unknown preset \"postgres\"; known presets: pg, mysql2, generic-pool, typeorm",
+    );
+  });
+
+  it('names an unknown settings key', async () => {
+    await expect(userESLint({ 'connection-leaks': { preset: ['pg'] } }).lintFiles(['src/safe.ts'])).rejects.toThrow(
+      "settings['connection-leaks'].preset: unknown setting",
+    );
+  });
+
+  it('rejects an unknown rule option through the schema', async () => {
+    const eslint = new ESLint({
+      cwd: userProject,
+      overrideConfigFile: true,
+      overrideConfig: [
+        { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: userProject } } },
+        { plugins: { 'connection-leaks': plugin as never }, rules: { 'connection-leaks/no-leaked-connection': ['error', { mayThrow: 'sometimes' }] } },
+      ],
+    });
+    await expect(eslint.lintFiles(['src/safe.ts'])).rejects.toThrow(
+      'Key "connection-leaks/no-leaked-connection":\n\tValue "sometimes" should be equal to one of the allowed values.',
+    );
+  });
+
+  it('restricting presets turns the others off', async () => {
+    const [result] = await userESLint({ 'connection-leaks': { presets: ['mysql2'] } }).lintFiles(['src/leaky.ts']);
+    expect(result!.messages).toEqual([]);
+  });
+
+  it('reports missing type information once instead of crashing', async () => {
+    const eslint = new ESLint({
+      cwd: userProject,
+      overrideConfigFile: true,
+      overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, plugin.configs.recommended as never],
+    });
+    const [result] = await eslint.lintFiles(['src/leaky.ts']);
+    expect(result!.messages).toEqual([
+      expect.objectContaining({ ruleId: 'connection-leaks/no-leaked-connection', messageId: 'missingTypeInformation', line: 1 }),
+    ]);
+  });
+});
