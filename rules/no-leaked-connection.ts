@@ -1,10 +1,10 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { noLeakedConnectionMessages, type ThrowModel } from '../src/engine/index.js';
+import { analysisFailedMessage, noLeakedConnectionMessages, type ThrowModel } from '../src/engine/index.js';
 import { analyzeForRule, missingTypeInformationMessage, toESTree } from './util/analysis.js';
 import { createRule } from './util/createRule.js';
 
 export type Options = [{ mayThrow?: ThrowModel }];
-export type MessageIds = keyof typeof noLeakedConnectionMessages | 'missingTypeInformation';
+export type MessageIds = keyof typeof noLeakedConnectionMessages | 'missingTypeInformation' | 'analysisFailed';
 
 export default createRule<Options, MessageIds>({
   name: 'no-leaked-connection',
@@ -15,7 +15,11 @@ export default createRule<Options, MessageIds>({
       recommended: true,
       requiresTypeChecking: true,
     },
-    messages: { ...noLeakedConnectionMessages, missingTypeInformation: missingTypeInformationMessage },
+    messages: {
+      ...noLeakedConnectionMessages,
+      missingTypeInformation: missingTypeInformationMessage,
+      analysisFailed: analysisFailedMessage,
+    },
     schema: [
       {
         type: 'object',

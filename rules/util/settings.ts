@@ -1,4 +1,4 @@
-import { builtInPresets, presetNames, type ResourceDefinition } from '../../src/engine/index.js';
+import { allPresets, builtInPresets, presetNames, type ResourceDefinition } from '../../src/engine/index.js';
 
 /** Where users configure the plugin: shared ESLint settings, read by every rule. */
 export const SETTINGS_KEY = 'connection-leaks';
@@ -25,7 +25,7 @@ const cache = new WeakMap<object, readonly ResourceDefinition[]>();
  */
 export function resourcesFromSettings(settings: Readonly<Record<string, unknown>> | undefined): readonly ResourceDefinition[] {
   const raw = settings?.[SETTINGS_KEY];
-  if (raw === undefined) return Object.values(builtInPresets);
+  if (raw === undefined) return allPresets;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new SettingsError('', `expected an object, got ${describe(raw)}`);
   }
@@ -41,8 +41,8 @@ export function resourcesFromSettings(settings: Readonly<Record<string, unknown>
   return resources;
 }
 
-function presetsFrom(presets: unknown): ResourceDefinition[] {
-  if (presets === undefined) return Object.values(builtInPresets);
+function presetsFrom(presets: unknown): readonly ResourceDefinition[] {
+  if (presets === undefined) return allPresets;
   if (!Array.isArray(presets)) throw new SettingsError('.presets', `expected an array of preset names, got ${describe(presets)}`);
   return presets.map((name: unknown, index) => {
     if (typeof name !== 'string' || !(presetNames as readonly string[]).includes(name)) {

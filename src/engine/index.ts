@@ -11,8 +11,8 @@ export type { AcquisitionVerdict, PathEnd } from './dataflow/analyze.js';
 export type { LeakPath, LeakKind } from './dataflow/state.js';
 export type { ThrowModel } from './cfg/index.js';
 export { buildControlFlowGraph } from './cfg/index.js';
-export { builtInPresets, presetNames, type PresetName, type ResourceDefinition } from './resources/presets.js';
-export { formatMessage, noLeakedConnectionMessages, type NoLeakedConnectionMessageId } from './messages.js';
+export { allPresets, builtInPresets, presetNames, type PresetName, type ResourceDefinition } from './resources/presets.js';
+export { analysisFailedMessage, formatMessage, noLeakedConnectionMessages, type NoLeakedConnectionMessageId } from './messages.js';
 
 export interface EngineOptions {
   readonly throwModel: ThrowModel;
@@ -24,7 +24,7 @@ export interface Finding {
   readonly rule: 'no-leaked-connection';
   /** The node to report on (for leaks: the acquiring call). */
   readonly node: ts.Node;
-  readonly messageId: NoLeakedConnectionMessageId;
+  readonly messageId: NoLeakedConnectionMessageId | 'analysisFailed';
   readonly data: Readonly<Record<string, string>>;
 }
 
@@ -54,15 +54,23 @@ export function analyzeSourceFile(sourceFile: ts.SourceFile, program: ts.Program
   return analysis;
 }
 
+const resourceSetIds = new WeakMap<readonly ResourceDefinition[], number>();
+
+/** Resource lists are compared by identity: front ends build one list per configuration. */
 function optionsKey(options: EngineOptions): string {
-  return JSON.stringify([options.throwModel, options.resources]);
+  let id = resourceSetIds.get(options.resources);
+  if (id === undefined) resourceSetIds.set(options.resources, (id = nextResourceSetId++));
+  return `${options.throwModel}:${id}`;
 }
+
+let nextResourceSetId = 0;
 
 function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: EngineOptions): FileAnalysis {
   const checker = program.getTypeChecker();
   const model = new ResourceModel(options.resources, program, checker);
+  const failures: Finding[] = [];
   const byContainer = new Map<FunctionContainer, Acquisition[]>();
-  for (const acquisition of findAcquisitions(sourceFile, model)) {
+  for (const acquisition of findAcquisitions(sourceFile, model, failures)) {
     const container = enclosingContainer(acquisition.call) as FunctionContainer;
     const list = byContainer.get(container) ?? [];
     list.push(acquisition);
@@ -70,19 +78,34 @@ function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: Engine
   }
   const verdicts: AcquisitionVerdict[] = [];
   for (const [container, acquisitions] of byContainer) {
-    const graph = buildControlFlowGraph(container, options.throwModel);
-    for (const acquisition of acquisitions) verdicts.push(followAcquisition(graph, acquisition, checker, model));
+    // A bug in the engine must cost one function its checks, never the whole file: in the
+    // editor a rule that throws wipes every diagnostic of the file.
+    try {
+      const graph = buildControlFlowGraph(container, options.throwModel);
+      for (const acquisition of acquisitions) verdicts.push(followAcquisition(graph, acquisition, checker, model));
+    } catch (error) {
+      failures.push(analysisFailed(acquisitions[0]!.call, error));
+    }
   }
-  return { verdicts, findings: verdicts.flatMap(leakFinding) };
+  return { verdicts, findings: [...verdicts.flatMap(leakFinding), ...failures] };
+}
+
+function analysisFailed(node: ts.Node, error: unknown): Finding {
+  const message = error instanceof Error ? error.message : String(error);
+  return { rule: 'no-leaked-connection', node, messageId: 'analysisFailed', data: { error: message } };
 }
 
 /** Every call that acquires, found by a syntactic pre-filter and then confirmed by type. */
-function findAcquisitions(sourceFile: ts.SourceFile, model: ResourceModel): Acquisition[] {
+function findAcquisitions(sourceFile: ts.SourceFile, model: ResourceModel, failures: Finding[]): Acquisition[] {
   const found: Acquisition[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && model.isCandidate(node)) {
-      const acquisition = model.matchAcquisition(node);
-      if (acquisition) found.push(acquisition);
+      try {
+        const acquisition = model.matchAcquisition(node);
+        if (acquisition) found.push(acquisition);
+      } catch (error) {
+        failures.push(analysisFailed(node, error));
+      }
     }
     ts.forEachChild(node, visit);
   };

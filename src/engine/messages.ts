@@ -13,6 +13,10 @@ export const noLeakedConnectionMessages = {
 
 export type NoLeakedConnectionMessageId = keyof typeof noLeakedConnectionMessages;
 
+/** An internal error of the engine, reported at the function it could not analyse. */
+export const analysisFailedMessage =
+  'eslint-plugin-connection-leaks could not analyse the function around this call ({{error}}), so its connections are not checked. Please report this with the code that triggers it.';
+
 /** Fills a template the way ESLint does, for front ends that are not ESLint. */
 export function formatMessage(template: string, data: Readonly<Record<string, string>>): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => data[key] ?? whole);

@@ -72,3 +72,6 @@ export const builtInPresets = { pg, mysql2, 'generic-pool': genericPool, typeorm
 export type PresetName = keyof typeof builtInPresets;
 
 export const presetNames = Object.keys(builtInPresets) as PresetName[];
+
+/** Every built-in preset, as one shared list (analyses are cached per list). */
+export const allPresets: readonly ResourceDefinition[] = Object.values(builtInPresets);
