@@ -1,5 +1,4 @@
 import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { ESLintUtils } from '@typescript-eslint/utils';
 import type ts from 'typescript';
 import { analyzeSourceFile, type FileAnalysis, type ThrowModel } from '../../src/engine/index.js';
 import { resourcesFromSettings } from './settings.js';
@@ -17,10 +16,13 @@ export function analyzeForRule(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
   throwModel: ThrowModel,
 ): RuleAnalysis | undefined {
-  const services = ESLintUtils.getParserServices(context, true);
-  if (!services.program) return undefined;
-  const typed = services as ParserServicesWithTypeInformation;
+  // Settings are checked first: a configuration mistake is an error whether or not types exist.
   const resources = resourcesFromSettings(context.settings);
+  // Not `ESLintUtils.getParserServices`: it throws for a file parsed by another parser (say
+  // espree, for a config applied without a `files` glob), and one throwing rule stops the run.
+  const services = context.sourceCode.parserServices as Partial<ParserServicesWithTypeInformation> | undefined;
+  if (!services?.program || !services.esTreeNodeToTSNodeMap || !services.tsNodeToESTreeNodeMap) return undefined;
+  const typed = services as ParserServicesWithTypeInformation;
   const sourceFile = typed.program.getSourceFile(context.filename) ?? typed.esTreeNodeToTSNodeMap.get(context.sourceCode.ast);
   return { analysis: analyzeSourceFile(sourceFile, typed.program, { throwModel, resources }), services: typed };
 }

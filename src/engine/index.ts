@@ -42,9 +42,9 @@ const cache = new WeakMap<ts.Program, WeakMap<ts.SourceFile, Map<string, FileAna
  */
 export function analyzeSourceFile(sourceFile: ts.SourceFile, program: ts.Program, options: EngineOptions): FileAnalysis {
   let byFile = cache.get(program);
-  if (!byFile) cache.set(program, (byFile = new WeakMap()));
+  if (!byFile) cache.set(program, (byFile = new WeakMap<ts.SourceFile, Map<string, FileAnalysis>>()));
   let byOptions = byFile.get(sourceFile);
-  if (!byOptions) byFile.set(sourceFile, (byOptions = new Map()));
+  if (!byOptions) byFile.set(sourceFile, (byOptions = new Map<string, FileAnalysis>()));
   const key = optionsKey(options);
   let analysis = byOptions.get(key);
   if (!analysis) {

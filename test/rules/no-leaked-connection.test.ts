@@ -283,6 +283,15 @@ const pgValid: Valid[] = [
       }`),
   },
   {
+    name: 'pg: the bound release method is handed to a listener',
+    code: program('pg', `
+      import { EventEmitter } from 'node:events';
+      export async function stream(response: EventEmitter) {
+        const client = await pool.connect();
+        response.once('close', client.release.bind(client));
+      }`),
+  },
+  {
     name: 'pg: an arrow function that returns the acquisition',
     code: program('pg', `
       export const open = () => pool.connect();`),

@@ -54,7 +54,7 @@ export function buildControlFlowGraph(container: FunctionContainer, model: Throw
       cursor = visitStatements(builder, cursor, body.statements);
     } else if (body) {
       // An arrow function's expression body is its return value.
-      const value = visitExpression(builder, cursor, body as ts.Expression);
+      const value = visitExpression(builder, cursor, body);
       cursor = builder.step(value, body, 'implicitReturn');
     }
   }

@@ -6,6 +6,7 @@ import { calledMethodName, callReceiver } from '../resources/model.js';
 import { isOwned, type LeakPath, type OwnershipState, withAliases, withStatus } from './state.js';
 import {
   isLocalSymbol,
+  isResource,
   mayHoldResource,
   type OwnershipContext,
   outerValue,
@@ -177,6 +178,8 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
   if (releasesByMethod(context, node, state) || callsLocalReleaser(context, node, state)) {
     return unchanged(withStatus(state, 'released'));
   }
+  // Binding the release method makes the bound function the owner, as creating a releasing closure does.
+  if (isReleaseMethodReference(context, node, state)) return unchanged(withStatus(state, 'transferred'));
   const name = calledMethodName(node);
   const receiver = callReceiver(node);
   if (state.status === 'pending' && receiver && ['then', 'finally'].includes(name ?? '') && mayHoldResource(context, receiver, state)) {
@@ -185,7 +188,9 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
   }
   for (const argument of node.arguments) {
     const value = skipOuterExpressions(argument);
-    if (isReleasingClosureValue(context, value, state)) return unchanged(withStatus(state, 'transferred'));
+    if (isReleasingClosureValue(context, value, state) || isReleaseMethodReference(context, value, state)) {
+      return unchanged(withStatus(state, 'transferred'));
+    }
     if (name !== undefined && COLLECTION_INSERTS.has(name) && mayHoldResource(context, value, state)) {
       return unchanged(withStatus(state, 'escaped'));
     }
@@ -220,6 +225,18 @@ function createClosure(context: OwnershipContext, closure: ts.FunctionLikeDeclar
   if (!isOwned(state)) return state;
   if (ts.isVariableDeclaration(outerValue(closure as ts.Expression).parent)) return state;
   return releasesCapturedResource(context, closure, state) ? withStatus(state, 'transferred') : state;
+}
+
+/** `res.on('close', client.release.bind(client))`: the release itself is handed over. */
+function isReleaseMethodReference(context: OwnershipContext, value: ts.Expression, state: OwnershipState): boolean {
+  let reference = value;
+  if (ts.isCallExpression(reference) && calledMethodName(reference) === 'bind') reference = callReceiver(reference) ?? reference;
+  reference = skipOuterExpressions(reference);
+  return (
+    ts.isPropertyAccessExpression(reference) &&
+    context.acquisition.resource.release.includes(reference.name.text) &&
+    isResource(context, reference.expression, state)
+  );
 }
 
 function isReleasingClosureValue(context: OwnershipContext, value: ts.Expression, state: OwnershipState): boolean {

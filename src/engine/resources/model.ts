@@ -94,7 +94,7 @@ export class ResourceModel {
       return false;
     }
     return this.checker
-      .getBaseTypes(declared as ts.InterfaceType)
+      .getBaseTypes(declared)
       .some((base) => this.someTypeInHierarchy(base, predicate, seen));
   }
 }
