@@ -519,6 +519,21 @@ const pgValid: Valid[] = [
       }`),
   },
   {
+    name: 'pg: a boolean flag records that the normal path released',
+    code: program('pg', `
+      export async function load() {
+        const client = await pool.connect();
+        let released = false;
+        try {
+          await client.query('select 1');
+          client.release();
+          released = true;
+        } finally {
+          if (!released) client.release();
+        }
+      }`),
+  },
+  {
     name: 'pg: plain JavaScript is checked by type too',
     filename: 'script.js',
     code: `
@@ -840,6 +855,21 @@ export async function load() {
         }
       }`),
     errors: [leak('pg', 2, 'leakedOnException', `when \`client.query(…)\` on line ${fileLine(6)} throws`)],
+  },
+  {
+    name: 'pg: a flag that is set before the release can skip it',
+    code: program('pg', `
+      export async function load() {
+        const client = await pool.connect();
+        let done = false;
+        try {
+          done = true;
+          await client.query('select 1');
+        } finally {
+          if (!done) client.release();
+        }
+      }`),
+    errors: [leak('pg', 2, 'leaked', `when the function ends at line ${fileLine(10)}`)],
   },
   {
     name: 'mysql2: the promise of a connection is never awaited nor released',

@@ -1,10 +1,12 @@
 import type { ControlFlowGraph, Edge, EdgeCondition } from '../cfg/index.js';
 import type { Acquisition, ResourceModel } from '../resources/model.js';
-import type ts from 'typescript';
+import ts from 'typescript';
+import { skipOuterExpressions } from '../ast.js';
 import { isOwned, type LeakPath, type OwnershipState, stateKey, UNACQUIRED } from './state.js';
 import { lineOf } from '../describe.js';
 import { applyStep } from './transfer.js';
-import { isResource, type OwnershipContext } from './values.js';
+import { booleanFlagsOf } from './flags.js';
+import { isResource, type OwnershipContext, symbolOf } from './values.js';
 
 /** How one path out of the function ends for one acquired resource (the audit's inventory). */
 export type PathEnd = 'released' | 'transferred' | 'escaped' | 'leaked';
@@ -35,6 +37,7 @@ export function followAcquisition(
     acquisition,
     container: graph.container,
     releasedByClosure: new Map(),
+    flags: booleanFlagsOf(graph.container, checker),
   };
   const symbolIds = new Map<ts.Symbol, number>();
   const idOf = (symbol: ts.Symbol): number => {
@@ -101,11 +104,25 @@ function thrownFrom(operation: ts.Node, state: OwnershipState): OwnershipState {
   return { ...state, viaException: true, thrownAt: operation, returnedAt: undefined };
 }
 
-/** A branch proving the resource falsy or nullish is not taken: a live connection is an object. */
+/**
+ * Prunes branches a path cannot take: one proving a live connection falsy or nullish (it is an
+ * object), or one contradicting a boolean flag's known value on this path.
+ */
 function refine(context: OwnershipContext, state: OwnershipState, condition: EdgeCondition): OwnershipState | undefined {
-  if (!isOwned(state)) return state;
   const provesAbsent = condition.outcome === 'falsy' || condition.outcome === 'nullish';
-  return provesAbsent && isResource(context, condition.test, state) ? undefined : state;
+  if (isOwned(state) && provesAbsent && isResource(context, condition.test, state)) return undefined;
+  const flag = flagValue(context, state, condition.test);
+  if (flag === undefined) return state;
+  if (condition.outcome === 'truthy' && !flag) return undefined;
+  if (condition.outcome === 'falsy' && flag) return undefined;
+  return state;
+}
+
+function flagValue(context: OwnershipContext, state: OwnershipState, test: ts.Expression): boolean | undefined {
+  const node = skipOuterExpressions(test);
+  if (!ts.isIdentifier(node)) return undefined;
+  const symbol = symbolOf(context, node);
+  return symbol && context.flags.has(symbol) ? state.flags.get(symbol) : undefined;
 }
 
 function exitLeak(state: OwnershipState, throwing: boolean): LeakPath {

@@ -39,6 +39,8 @@ export interface OwnershipState {
   readonly thrownAt?: ts.Node;
   /** The `return` statement this path is leaving by, on its way through `finally` blocks. */
   readonly returnedAt?: ts.Node;
+  /** The values of the function's boolean flags on this path (see `booleanFlagsOf`). */
+  readonly flags: ReadonlyMap<ts.Symbol, boolean>;
 }
 
 export interface LeakPath {
@@ -55,6 +57,7 @@ export const UNACQUIRED: OwnershipState = {
   status: 'unacquired',
   aliases: new Set(),
   viaException: false,
+  flags: new Map(),
 };
 
 export function isOwned(state: OwnershipState): boolean {
@@ -67,7 +70,11 @@ export function isOwned(state: OwnershipState): boolean {
  */
 export function stateKey(state: OwnershipState, symbolIds: (symbol: ts.Symbol) => number): string {
   const aliases = [...state.aliases].map(symbolIds).sort((a, b) => a - b).join(',');
-  return `${state.status}|${aliases}|${state.viaException ? 'x' : ''}|${state.returnedAt ? 'r' : ''}`;
+  const flags = [...state.flags]
+    .map(([symbol, value]) => `${symbolIds(symbol)}${value ? '+' : '-'}`)
+    .sort()
+    .join(',');
+  return `${state.status}|${aliases}|${flags}|${state.viaException ? 'x' : ''}|${state.returnedAt ? 'r' : ''}`;
 }
 
 export function withAliases(state: OwnershipState, aliases: ReadonlySet<ts.Symbol>): OwnershipState {
@@ -76,4 +83,11 @@ export function withAliases(state: OwnershipState, aliases: ReadonlySet<ts.Symbo
 
 export function withStatus(state: OwnershipState, status: ResourceStatus): OwnershipState {
   return { ...state, status };
+}
+
+export function withFlag(state: OwnershipState, symbol: ts.Symbol, value: boolean): OwnershipState {
+  if (state.flags.get(symbol) === value) return state;
+  const flags = new Map(state.flags);
+  flags.set(symbol, value);
+  return { ...state, flags };
 }

@@ -3,7 +3,8 @@ import { getWellKnownSymbolPropertyOfType } from 'ts-api-utils';
 import type { CfgNode } from '../cfg/index.js';
 import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
-import { isOwned, type LeakPath, type OwnershipState, withAliases, withStatus } from './state.js';
+import { booleanLiteral } from './flags.js';
+import { isOwned, type LeakPath, type OwnershipState, withAliases, withFlag, withStatus } from './state.js';
 import {
   isLocalSymbol,
   isResource,
@@ -69,6 +70,7 @@ function acquire(context: OwnershipContext, state: OwnershipState): StepEffect {
     status: acquisition.pending ? 'pending' : 'held',
     aliases: new Set(),
     viaException: false,
+    flags: state.flags,
   };
   const use = outerValue(acquisition.event).parent;
   let leak: LeakPath | undefined;
@@ -117,6 +119,9 @@ function bindDeclaration(context: OwnershipContext, declaration: ts.VariableDecl
     return unchanged(holds ? withStatus(state, 'escaped') : state);
   }
   const symbol = symbolOf(context, declaration.name);
+  if (symbol && context.flags.has(symbol)) {
+    return unchanged(withFlag(state, symbol, initializer ? booleanLiteral(initializer) === true : false));
+  }
   if (holds && isUsingDeclaration(declaration) && hasDisposer(context, declaration)) {
     return unchanged(withStatus(state, 'disposeScheduled'));
   }
@@ -163,6 +168,7 @@ function assign(context: OwnershipContext, assignment: ts.BinaryExpression, stat
   const target = skipOuterExpressions(assignment.left);
   if (ts.isIdentifier(target)) {
     const symbol = symbolOf(context, target);
+    if (symbol && context.flags.has(symbol)) return unchanged(withFlag(state, symbol, booleanLiteral(assignment.right) === true));
     if (symbol && !isLocalSymbol(context, symbol)) {
       return unchanged(holds ? withStatus(state, 'escaped') : state);
     }

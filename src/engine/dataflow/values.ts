@@ -12,6 +12,8 @@ export interface OwnershipContext {
   /** The function (or source file) whose graph is being walked. */
   readonly container: ts.Node;
   readonly releasedByClosure: Map<ts.Node, ReadonlySet<ts.Symbol>>;
+  /** Local booleans whose value is tracked per path. */
+  readonly flags: ReadonlySet<ts.Symbol>;
 }
 
 export function symbolOf(context: OwnershipContext, node: ts.Node): ts.Symbol | undefined {
