@@ -1,6 +1,8 @@
 import ts from 'typescript';
 import { buildControlFlowGraph, type FunctionContainer, type ThrowModel } from './cfg/index.js';
-import { type AcquisitionVerdict, followAcquisition } from './dataflow/analyze.js';
+import { type AcquisitionVerdict, followAcquisition, followResource } from './dataflow/analyze.js';
+import type { FlowServices } from './dataflow/values.js';
+import { type ParameterFlow, SummaryCache } from './summaries/index.js';
 import { enclosingContainer } from './dataflow/values.js';
 import { describeLeakPath, describeOperation } from './describe.js';
 import type { NoLeakedConnectionMessageId } from './messages.js';
@@ -68,6 +70,7 @@ let nextResourceSetId = 0;
 function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: EngineOptions): FileAnalysis {
   const checker = program.getTypeChecker();
   const model = new ResourceModel(options.resources, program, checker);
+  const services: FlowServices = { checker, model, summaries: summariesFor(program, options.throwModel) };
   const failures: Finding[] = [];
   const byContainer = new Map<FunctionContainer, Acquisition[]>();
   for (const acquisition of findAcquisitions(sourceFile, model, failures)) {
@@ -82,12 +85,33 @@ function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: Engine
     // editor a rule that throws wipes every diagnostic of the file.
     try {
       const graph = buildControlFlowGraph(container, options.throwModel);
-      for (const acquisition of acquisitions) verdicts.push(followAcquisition(graph, acquisition, checker, model));
+      for (const acquisition of acquisitions) verdicts.push(followAcquisition(graph, acquisition, services));
     } catch (error) {
       failures.push(analysisFailed(acquisitions[0]!.call, error));
     }
   }
   return { verdicts, findings: [...verdicts.flatMap(leakFinding), ...failures] };
+}
+
+const summaryCaches = new WeakMap<ts.Program, Map<ThrowModel, SummaryCache>>();
+
+/** One summary cache per program and throw model: a helper's summary depends on both. */
+function summariesFor(program: ts.Program, throwModel: ThrowModel): SummaryCache {
+  let byModel = summaryCaches.get(program);
+  if (!byModel) summaryCaches.set(program, (byModel = new Map<ThrowModel, SummaryCache>()));
+  let cache = byModel.get(throwModel);
+  if (!cache) {
+    // Summaries only ask the model whether a receiver is a pool of a given definition, which
+    // does not depend on the configured list: one model with no acquire methods serves them all.
+    const checker = program.getTypeChecker();
+    const model = new ResourceModel([], program, checker);
+    const flow: ParameterFlow = (graph, tracked, initial) =>
+      followResource(graph, tracked, { checker, model, summaries: created }, initial);
+    const created: SummaryCache = new SummaryCache(program, throwModel, buildControlFlowGraph, flow);
+    cache = created;
+    byModel.set(throwModel, cache);
+  }
+  return cache;
 }
 
 function analysisFailed(node: ts.Node, error: unknown): Finding {

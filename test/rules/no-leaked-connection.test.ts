@@ -534,6 +534,68 @@ const pgValid: Valid[] = [
       }`),
   },
   {
+    name: 'pg: a helper in another file releases the client on every path',
+    code: program('pg', `
+      import { releaseQuietly } from './helpers.js';
+      export async function load() {
+        const client = await pool.connect();
+        try {
+          await client.query('select 1');
+        } finally {
+          releaseQuietly(client);
+        }
+      }`),
+  },
+  {
+    name: 'pg: a connection handed straight to a releasing helper is not discarded',
+    code: program('pg', `
+      import { releaseQuietly } from './helpers.js';
+      export async function ping() {
+        releaseQuietly(await pool.connect());
+      }`),
+  },
+  {
+    name: 'pg: a local helper that releases on every path, through another helper',
+    code: program('pg', `
+      function finish(client: PoolClient) {
+        client.release();
+      }
+      const done = (client: PoolClient, failed: boolean) => {
+        if (failed) finish(client);
+        else client.release();
+      };
+      export async function load() {
+        const client = await pool.connect();
+        try {
+          await client.query('select 1');
+          done(client, false);
+        } catch (error) {
+          done(client, true);
+          throw error;
+        }
+      }`),
+  },
+  {
+    name: 'pg: mutually recursive helpers terminate',
+    code: program('pg', `
+      function even(client: PoolClient, n: number): void {
+        if (n === 0) client.release();
+        else odd(client, n - 1);
+      }
+      function odd(client: PoolClient, n: number): void {
+        even(client, n - 1);
+      }
+      export async function load() {
+        const client = await pool.connect();
+        try {
+          await client.query('select 1');
+        } finally {
+          client.release();
+          odd(client, 3);
+        }
+      }`),
+  },
+  {
     name: 'pg: plain JavaScript is checked by type too',
     filename: 'script.js',
     code: `
@@ -870,6 +932,31 @@ export async function load() {
         }
       }`),
     errors: [leak('pg', 2, 'leaked', `when the function ends at line ${fileLine(10)}`)],
+  },
+  {
+    name: 'pg: a helper that only borrows the client does not release it',
+    code: program('pg', `
+      import { describeClient } from './helpers.js';
+      export async function load() {
+        const client = await pool.connect();
+        try {
+          return describeClient(client);
+        } finally {
+          describeClient(client);
+        }
+      }`),
+    errors: [leak('pg', 3, 'leaked', `on the \`return\` at line ${fileLine(5)}`)],
+  },
+  {
+    name: 'pg: a helper that can throw before releasing leaves the exception path open',
+    code: program('pg', `
+      import { releaseAfterLogging } from './helpers.js';
+      declare function log(line: string): Promise<void>;
+      export async function load() {
+        const client = await pool.connect();
+        await releaseAfterLogging(client, log);
+      }`),
+    errors: [leak('pg', 4, 'leakedOnException', `when \`releaseAfterLogging(…)\` on line ${fileLine(5)} throws`)],
   },
   {
     name: 'mysql2: the promise of a connection is never awaited nor released',

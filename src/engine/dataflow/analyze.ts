@@ -1,12 +1,12 @@
 import type { ControlFlowGraph, Edge, EdgeCondition } from '../cfg/index.js';
-import type { Acquisition, ResourceModel } from '../resources/model.js';
+import type { Acquisition, TrackedResource } from '../resources/model.js';
 import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { isOwned, type LeakPath, type OwnershipState, stateKey, UNACQUIRED } from './state.js';
 import { lineOf } from '../describe.js';
 import { applyStep } from './transfer.js';
 import { booleanFlagsOf } from './flags.js';
-import { isResource, type OwnershipContext, symbolOf } from './values.js';
+import { type FlowServices, isResource, type OwnershipContext, symbolOf } from './values.js';
 
 /** How one path out of the function ends for one acquired resource (the audit's inventory). */
 export type PathEnd = 'released' | 'transferred' | 'escaped' | 'leaked';
@@ -20,24 +20,40 @@ export interface AcquisitionVerdict {
   readonly leak?: LeakPath;
 }
 
+/** What following one resource through a graph found. */
+export interface FlowResult {
+  /** How the paths that leave normally (return, end of body) end. */
+  readonly endsOnReturn: ReadonlySet<PathEnd>;
+  /** How the paths that leave by an exception end. */
+  readonly endsOnThrow: ReadonlySet<PathEnd>;
+  readonly leaks: readonly LeakPath[];
+}
+
+export function followAcquisition(graph: ControlFlowGraph, acquisition: Acquisition, services: FlowServices): AcquisitionVerdict {
+  const flow = followResource(graph, acquisition, services);
+  const ends = new Set([...flow.endsOnReturn, ...flow.endsOnThrow]);
+  if (flow.leaks.length > 0) ends.add('leaked');
+  return { acquisition, graph, ends, leak: chooseLeak(flow.leaks) };
+}
+
 /**
- * Follows one acquisition along every path of its function's graph. The states reaching each
- * node are kept as a set (merged only when they agree on status, aliases and how they got
- * there), so a release on one branch never hides a leak on another.
+ * Follows one resource along every path of a function's graph, from `initial` at the entry (a
+ * fresh acquisition starts unacquired; a summary starts with a parameter already held). The
+ * states reaching each node are kept as a set — merged only when they agree on status, aliases,
+ * flags and how they got there — so a release on one branch never hides a leak on another.
  */
-export function followAcquisition(
+export function followResource(
   graph: ControlFlowGraph,
-  acquisition: Acquisition,
-  checker: ts.TypeChecker,
-  model: ResourceModel,
-): AcquisitionVerdict {
+  tracked: TrackedResource,
+  services: FlowServices,
+  initial: OwnershipState = UNACQUIRED,
+): FlowResult {
   const context: OwnershipContext = {
-    checker,
-    model,
-    acquisition,
+    ...services,
+    tracked,
     container: graph.container,
     releasedByClosure: new Map(),
-    flags: booleanFlagsOf(graph.container, checker),
+    flags: booleanFlagsOf(graph.container, services.checker),
   };
   const symbolIds = new Map<ts.Symbol, number>();
   const idOf = (symbol: ts.Symbol): number => {
@@ -48,13 +64,15 @@ export function followAcquisition(
   const seen = graph.nodes.map(() => new Set<string>());
   const queued: OwnershipState[][] = graph.nodes.map(() => []);
   const leaks: LeakPath[] = [];
-  const ends = new Set<PathEnd>();
+  const endsOnReturn = new Set<PathEnd>();
+  const endsOnThrow = new Set<PathEnd>();
 
   const arrive = (target: number, state: OwnershipState): void => {
     if (target === graph.exit || target === graph.throwExit) {
+      const throwing = target === graph.throwExit;
       const end = pathEnd(state);
-      if (end) ends.add(end);
-      if (isOwned(state)) leaks.push(exitLeak(state, target === graph.throwExit));
+      if (end) (throwing ? endsOnThrow : endsOnReturn).add(end);
+      if (isOwned(state)) leaks.push(exitLeak(state, throwing));
       return;
     }
     const key = stateKey(state, idOf);
@@ -69,7 +87,7 @@ export function followAcquisition(
     if (refined) arrive(edge.to, refined);
   };
 
-  arrive(graph.entry, UNACQUIRED);
+  arrive(graph.entry, initial);
   // Sweeping the nodes in creation order (close to source order) until nothing is queued visits
   // a loop body once per round and finds the earliest throwing call first.
   for (let pending = true; pending; ) {
@@ -85,17 +103,14 @@ export function followAcquisition(
           continue;
         }
         const effect = applyStep(context, node, state);
-        if (effect.leak) {
-          leaks.push(effect.leak);
-          ends.add('leaked');
-        }
+        if (effect.leak) leaks.push(effect.leak);
         for (const edge of node.successors) {
           follow(edge, edge.kind === 'exception' ? thrownFrom(node.ast!, effect.thrown) : effect.normal);
         }
       }
     }
   }
-  return { acquisition, graph, ends, leak: chooseLeak(leaks) };
+  return { endsOnReturn, endsOnThrow, leaks };
 }
 
 /** An exception edge: remember which operation threw while the path owned the resource. */

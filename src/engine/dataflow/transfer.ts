@@ -3,6 +3,7 @@ import { getWellKnownSymbolPropertyOfType } from 'ts-api-utils';
 import type { CfgNode } from '../cfg/index.js';
 import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
+import type { ReleaseSummary } from '../summaries/index.js';
 import { booleanLiteral } from './flags.js';
 import { isOwned, type LeakPath, type OwnershipState, withAliases, withFlag, withStatus } from './state.js';
 import {
@@ -27,7 +28,7 @@ const COLLECTION_INSERTS = new Set(['push', 'unshift', 'splice', 'set', 'add']);
 
 export function applyStep(context: OwnershipContext, step: CfgNode, state: OwnershipState): StepEffect {
   const ast = step.ast!;
-  if (ast === context.acquisition.event && step.role === 'operation') return acquire(context, state);
+  if (ast === context.tracked.event && step.role === 'operation') return acquire(context, state);
   if (step.role === 'implicitReturn') return unchanged(returnValue(context, ast as ts.Expression, state, undefined));
   if (step.role === 'iterationBinding') return unchanged(state);
   switch (ast.kind) {
@@ -65,30 +66,33 @@ function unchanged(state: OwnershipState): StepEffect {
  * again in a loop) loses it when the binding that held it is overwritten.
  */
 function acquire(context: OwnershipContext, state: OwnershipState): StepEffect {
-  const { acquisition } = context;
+  const { pending } = context.tracked;
+  // Only a step can be an event, and steps of this role are expressions.
+  const event = context.tracked.event as ts.Expression;
   const fresh: OwnershipState = {
-    status: acquisition.pending ? 'pending' : 'held',
+    status: pending ? 'pending' : 'held',
     aliases: new Set(),
     viaException: false,
     flags: state.flags,
   };
-  const use = outerValue(acquisition.event).parent;
+  const use = outerValue(event).parent;
   let leak: LeakPath | undefined;
   if (isOwned(state) && [...state.aliases].every((symbol) => bindsSymbol(context, use, symbol))) {
-    leak = { kind: 'overwritten', exceptional: state.viaException, at: acquisition.event, thrownAt: state.thrownAt };
+    leak = { kind: 'overwritten', exceptional: state.viaException, at: event, thrownAt: state.thrownAt };
   }
-  if (isDiscarded(use, outerValue(acquisition.event))) {
-    return { thrown: state, leak: leak ?? { kind: 'discarded', exceptional: false, at: acquisition.event } };
+  if (isDiscarded(context, use, outerValue(event))) {
+    return { thrown: state, leak: leak ?? { kind: 'discarded', exceptional: false, at: event } };
   }
   return { normal: fresh, thrown: state, leak };
 }
 
 /** `pool.connect();`, `void pool.connect()`, `(await pool.connect()).query(…)`: nothing keeps it. */
-function isDiscarded(use: ts.Node, value: ts.Expression): boolean {
+function isDiscarded(context: OwnershipContext, use: ts.Node, value: ts.Expression): boolean {
   if (ts.isExpressionStatement(use) || ts.isVoidExpression(use)) return true;
-  // `use(await pool.connect());`: borrowed by the callee, then dropped with the call's result.
+  // `use(await pool.connect());`: borrowed by the callee, then dropped with the call's result —
+  // unless the callee is a helper that releases what it is given.
   if (ts.isCallExpression(use) && use.arguments.includes(value) && ts.isExpressionStatement(outerValue(use).parent)) {
-    return true;
+    return !context.summaries.releasedByCall(use, use.arguments.indexOf(value), context.tracked.resource)?.onReturn;
   }
   if (ts.isBinaryExpression(use) && use.operatorToken.kind === ts.SyntaxKind.CommaToken) return use.left === value;
   if ((ts.isPropertyAccessExpression(use) || ts.isElementAccessExpression(use)) && use.expression === value) {
@@ -184,6 +188,11 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
   if (releasesByMethod(context, node, state) || callsLocalReleaser(context, node, state)) {
     return unchanged(withStatus(state, 'released'));
   }
+  const helper = releaseByHelper(context, node, state);
+  if (helper) {
+    const released = withStatus(state, 'released');
+    return { normal: helper.onReturn ? released : state, thrown: helper.onThrow ? released : state };
+  }
   // Binding the release method makes the bound function the owner, as creating a releasing closure does.
   if (isReleaseMethodReference(context, node, state)) return unchanged(withStatus(state, 'transferred'));
   const name = calledMethodName(node);
@@ -233,6 +242,22 @@ function createClosure(context: OwnershipContext, closure: ts.FunctionLikeDeclar
   return releasesCapturedResource(context, closure, state) ? withStatus(state, 'transferred') : state;
 }
 
+/**
+ * `releaseQuietly(client)`: a function of the program whose summary says it releases that
+ * parameter — when it returns, when it throws, or both.
+ */
+function releaseByHelper(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): ReleaseSummary | undefined {
+  let onReturn = false;
+  let onThrow = false;
+  node.arguments.forEach((argument, index) => {
+    if (!isResource(context, argument, state)) return;
+    const summary = context.summaries.releasedByCall(node, index, context.tracked.resource);
+    onReturn ||= summary?.onReturn === true;
+    onThrow ||= summary?.onThrow === true;
+  });
+  return onReturn || onThrow ? { onReturn, onThrow } : undefined;
+}
+
 /** `res.on('close', client.release.bind(client))`: the release itself is handed over. */
 function isReleaseMethodReference(context: OwnershipContext, value: ts.Expression, state: OwnershipState): boolean {
   let reference = value;
@@ -240,7 +265,7 @@ function isReleaseMethodReference(context: OwnershipContext, value: ts.Expressio
   reference = skipOuterExpressions(reference);
   return (
     ts.isPropertyAccessExpression(reference) &&
-    context.acquisition.resource.release.includes(reference.name.text) &&
+    context.tracked.resource.release.includes(reference.name.text) &&
     isResource(context, reference.expression, state)
   );
 }
@@ -289,7 +314,7 @@ function releasesCapturedResource(
 /** The variables a function body releases, by name resolution of `x.release()` / `pool.release(x)`. */
 function symbolsReleasedIn(context: OwnershipContext, closure: ts.FunctionLikeDeclaration): ReadonlySet<ts.Symbol> {
   const released = new Set<ts.Symbol>();
-  const { resource } = context.acquisition;
+  const { resource } = context.tracked;
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node)) {
       const name = calledMethodName(node);

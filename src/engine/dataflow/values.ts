@@ -1,14 +1,20 @@
 import ts from 'typescript';
-import type { Acquisition, ResourceModel } from '../resources/model.js';
+import type { ResourceModel, TrackedResource } from '../resources/model.js';
+import type { HelperSummaries } from '../summaries/index.js';
 import { isTransparentWrapper, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import type { OwnershipState } from './state.js';
 
-/** Everything the transfer functions need to know about the acquisition being followed. */
-export interface OwnershipContext {
+/** What the dataflow asks of the program: types, the resource model, other functions' summaries. */
+export interface FlowServices {
   readonly checker: ts.TypeChecker;
   readonly model: ResourceModel;
-  readonly acquisition: Acquisition;
+  readonly summaries: HelperSummaries;
+}
+
+/** Everything the transfer functions need to know about the resource being followed. */
+export interface OwnershipContext extends FlowServices {
+  readonly tracked: TrackedResource;
   /** The function (or source file) whose graph is being walked. */
   readonly container: ts.Node;
   readonly releasedByClosure: Map<ts.Node, ReadonlySet<ts.Symbol>>;
@@ -28,7 +34,7 @@ export function symbolOf(context: OwnershipContext, node: ts.Node): ts.Symbol | 
  */
 export function mayHoldResource(context: OwnershipContext, expression: ts.Expression, state: OwnershipState): boolean {
   const node = skipOuterExpressions(expression);
-  if (node === context.acquisition.event) return true;
+  if (node === context.tracked.event) return true;
   switch (node.kind) {
     case ts.SyntaxKind.Identifier: {
       const symbol = symbolOf(context, node);
@@ -88,6 +94,7 @@ export function mayHoldResource(context: OwnershipContext, expression: ts.Expres
  */
 export function isResource(context: OwnershipContext, expression: ts.Expression, state: OwnershipState): boolean {
   const node = skipOuterExpressions(expression);
+  if (node === context.tracked.event) return true;
   if (ts.isIdentifier(node)) {
     const symbol = symbolOf(context, node);
     return symbol !== undefined && state.aliases.has(symbol);
@@ -96,7 +103,7 @@ export function isResource(context: OwnershipContext, expression: ts.Expression,
   if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
     return isResource(context, node.right, state);
   }
-  return node === context.acquisition.event;
+  return false;
 }
 
 /** Whether a variable belongs to the function being analysed (not to an enclosing scope). */
@@ -123,7 +130,7 @@ export function releasesByMethod(context: OwnershipContext, call: ts.CallExpress
   const name = calledMethodName(call);
   const receiver = callReceiver(call);
   if (name === undefined || receiver === undefined) return false;
-  const { resource } = context.acquisition;
+  const { resource } = context.tracked;
   if (resource.release.includes(name) && isResource(context, receiver, state)) return true;
   const first = call.arguments[0];
   return (

@@ -4,17 +4,21 @@ import ts from 'typescript';
 import { isTransparentWrapper, skipOuterExpressions } from '../ast.js';
 import type { ResourceDefinition } from './presets.js';
 
-/**
- * A call that takes a resource from a pool, and the expression at which the resource exists:
- * the `await` around the call for a promise API (until then a failure acquires nothing), or
- * the call itself.
- */
-export interface Acquisition {
-  readonly call: ts.CallExpression;
-  readonly event: ts.Expression;
+/** A resource the dataflow follows: the node at which it comes into being, and its kind. */
+export interface TrackedResource {
+  readonly event: ts.Node;
   readonly resource: ResourceDefinition;
   /** The event yields a promise of the resource, not yet awaited (`const p = pool.connect()`). */
   readonly pending: boolean;
+}
+
+/**
+ * A call that takes a resource from a pool. Its event is where the resource exists: the `await`
+ * around the call for a promise API (until then a failure acquires nothing), or the call itself.
+ */
+export interface Acquisition extends TrackedResource {
+  readonly call: ts.CallExpression;
+  readonly event: ts.Expression;
 }
 
 /**

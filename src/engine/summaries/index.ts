@@ -1,0 +1,106 @@
+import ts from 'typescript';
+import { skipOuterExpressions } from '../ast.js';
+import type { ControlFlowGraph, FunctionContainer, ThrowModel } from '../cfg/index.js';
+import type { OwnershipState } from '../dataflow/state.js';
+import type { TrackedResource } from '../resources/model.js';
+import type { ResourceDefinition } from '../resources/presets.js';
+
+/** Whether a function gives back the resource passed as one of its parameters. */
+export interface ReleaseSummary {
+  /** On every path that returns. */
+  readonly onReturn: boolean;
+  /** On every path that throws (vacuously true when none does). */
+  readonly onThrow: boolean;
+}
+
+export interface HelperSummaries {
+  /** What `call` does with the resource passed as argument `index`, when the callee is known. */
+  releasedByCall(call: ts.CallExpression, index: number, resource: ResourceDefinition): ReleaseSummary | undefined;
+}
+
+/** How the summary of one parameter is computed: the dataflow, started with it held. */
+export type ParameterFlow = (
+  graph: ControlFlowGraph,
+  tracked: TrackedResource,
+  initial: OwnershipState,
+) => { endsOnReturn: ReadonlySet<string>; endsOnThrow: ReadonlySet<string> };
+
+const KEEPS_IT: ReleaseSummary = { onReturn: false, onThrow: false };
+
+type FunctionWithBody = ts.FunctionLikeDeclaration & { body: ts.ConciseBody };
+
+/**
+ * Summaries of the program's own functions, computed on first use and cached for the program:
+ * "releases its parameter 0 on every path" is what keeps `releaseQuietly(client)` and
+ * `finish(client)` silent at their call sites, across files. Functions declared in
+ * `node_modules` or in declaration files are never summarised: calls to them borrow.
+ * A summary needed while it is being computed (recursion) counts as "does not release".
+ */
+export class SummaryCache implements HelperSummaries {
+  private readonly summaries = new Map<ts.Node, Map<ResourceDefinition, ReleaseSummary | 'computing'>>();
+  private readonly graphs = new Map<ts.Node, ControlFlowGraph>();
+
+  constructor(
+    private readonly program: ts.Program,
+    private readonly throwModel: ThrowModel,
+    private readonly buildGraph: (container: FunctionContainer, model: ThrowModel) => ControlFlowGraph,
+    private readonly flow: ParameterFlow,
+  ) {}
+
+  releasedByCall(call: ts.CallExpression, index: number, resource: ResourceDefinition): ReleaseSummary | undefined {
+    const callee = this.calleeDeclaration(call);
+    const parameter = callee?.parameters[index];
+    if (!callee || !parameter || parameter.dotDotDotToken || !ts.isIdentifier(parameter.name)) return undefined;
+    let byResource = this.summaries.get(parameter);
+    if (!byResource) this.summaries.set(parameter, (byResource = new Map()));
+    const known = byResource.get(resource);
+    if (known === 'computing') return undefined;
+    if (known) return known;
+    byResource.set(resource, 'computing');
+    const summary = this.summarize(callee, parameter, parameter.name, resource) ?? KEEPS_IT;
+    byResource.set(resource, summary);
+    return summary;
+  }
+
+  private summarize(
+    callee: FunctionWithBody,
+    parameter: ts.ParameterDeclaration,
+    name: ts.Identifier,
+    resource: ResourceDefinition,
+  ): ReleaseSummary | undefined {
+    const symbol = this.program.getTypeChecker().getSymbolAtLocation(name);
+    if (!symbol) return undefined;
+    let graph = this.graphs.get(callee);
+    if (!graph) this.graphs.set(callee, (graph = this.buildGraph(callee, this.throwModel)));
+    const held: OwnershipState = { status: 'held', aliases: new Set([symbol]), viaException: false, flags: new Map() };
+    const { endsOnReturn, endsOnThrow } = this.flow(graph, { event: parameter, resource, pending: false }, held);
+    const onlyReleased = (ends: ReadonlySet<string>) => [...ends].every((end) => end === 'released');
+    return { onReturn: endsOnReturn.size > 0 && onlyReleased(endsOnReturn), onThrow: onlyReleased(endsOnThrow) };
+  }
+
+  /** The declaration with a body that `call` runs, if the program itself declares it. */
+  private calleeDeclaration(call: ts.CallExpression): FunctionWithBody | undefined {
+    const checker = this.program.getTypeChecker();
+    const callee = skipOuterExpressions(call.expression);
+    const named = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+    let symbol = checker.getSymbolAtLocation(named);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    let declaration: ts.Node | undefined = symbol?.valueDeclaration;
+    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) {
+      declaration = skipOuterExpressions(declaration.initializer);
+    }
+    if (
+      !declaration ||
+      !(ts.isFunctionDeclaration(declaration) ||
+        ts.isMethodDeclaration(declaration) ||
+        ts.isArrowFunction(declaration) ||
+        ts.isFunctionExpression(declaration)) ||
+      !declaration.body
+    ) {
+      return undefined;
+    }
+    const sourceFile = declaration.getSourceFile();
+    if (sourceFile.isDeclarationFile || this.program.isSourceFileFromExternalLibrary(sourceFile)) return undefined;
+    return declaration as FunctionWithBody;
+  }
+}
