@@ -52,7 +52,7 @@ export class SummaryCache implements HelperSummaries {
     const parameter = callee?.parameters[index];
     if (!callee || !parameter || parameter.dotDotDotToken || !ts.isIdentifier(parameter.name)) return undefined;
     let byResource = this.summaries.get(parameter);
-    if (!byResource) this.summaries.set(parameter, (byResource = new Map()));
+    if (!byResource) this.summaries.set(parameter, (byResource = new Map<ResourceDefinition, ReleaseSummary | 'computing'>()));
     const known = byResource.get(resource);
     if (known === 'computing') return undefined;
     if (known) return known;
