@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { CfgBuilder, type Cursor, type ThrowPolicy } from './builder.js';
 import { visitExpression } from './expressions.js';
 import type { ControlFlowGraph } from './graph.js';
-import { visitStatements } from './statements.js';
+import { visitBindingDefaults, visitStatements } from './statements.js';
 
 export type { ControlFlowGraph, CfgNode, Edge, EdgeCondition, CompletionKind, Outcome } from './graph.js';
 export { predecessors } from './graph.js';
@@ -47,6 +47,7 @@ export function buildControlFlowGraph(container: FunctionContainer, model: Throw
     if (!ts.isClassStaticBlockDeclaration(container)) {
       for (const parameter of container.parameters) {
         if (parameter.initializer) cursor = visitExpression(builder, cursor, parameter.initializer);
+        if (!ts.isIdentifier(parameter.name)) cursor = visitBindingDefaults(builder, cursor, parameter.name);
       }
     }
     const body = 'body' in container ? container.body : undefined;

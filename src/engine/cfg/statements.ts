@@ -104,7 +104,7 @@ function visitDeclarationList(builder: CfgBuilder, cursor: Cursor, list: ts.Vari
 }
 
 /** Defaults in a destructuring pattern (`const { a = load() } = x`) are evaluated code. */
-function visitBindingDefaults(builder: CfgBuilder, cursor: Cursor, pattern: ts.BindingPattern): Cursor {
+export function visitBindingDefaults(builder: CfgBuilder, cursor: Cursor, pattern: ts.BindingPattern): Cursor {
   let next = cursor;
   for (const element of pattern.elements) {
     if (ts.isOmittedExpression(element)) continue;

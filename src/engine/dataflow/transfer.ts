@@ -6,6 +6,7 @@ import { calledMethodName, callReceiver } from '../resources/model.js';
 import type { ReleaseSummary } from '../summaries/index.js';
 import { booleanLiteral } from './flags.js';
 import { isOwned, type LeakPath, type OwnershipState, withAliases, withFlag, withStatus } from './state.js';
+import { callsLocalReleaser, createClosure, isReleaseMethodReference, isReleasingClosureValue } from './closures.js';
 import {
   isLocalSymbol,
   isResource,
@@ -232,17 +233,6 @@ function returnValue(
 }
 
 /**
- * A closure that releases the resource and is handed over on creation (`res.on('finish', () =>
- * client.release())`) owns it from now on. One bound to a local is an owner only once it is
- * called or handed on.
- */
-function createClosure(context: OwnershipContext, closure: ts.FunctionLikeDeclaration, state: OwnershipState): OwnershipState {
-  if (!isOwned(state)) return state;
-  if (ts.isVariableDeclaration(outerValue(closure as ts.Expression).parent)) return state;
-  return releasesCapturedResource(context, closure, state) ? withStatus(state, 'transferred') : state;
-}
-
-/**
  * `releaseQuietly(client)`: a function of the program whose summary says it releases that
  * parameter — when it returns, when it throws, or both.
  */
@@ -256,77 +246,4 @@ function releaseByHelper(context: OwnershipContext, node: ts.CallExpression, sta
     onThrow ||= summary?.onThrow === true;
   });
   return onReturn || onThrow ? { onReturn, onThrow } : undefined;
-}
-
-/** `res.on('close', client.release.bind(client))`: the release itself is handed over. */
-function isReleaseMethodReference(context: OwnershipContext, value: ts.Expression, state: OwnershipState): boolean {
-  let reference = value;
-  if (ts.isCallExpression(reference) && calledMethodName(reference) === 'bind') reference = callReceiver(reference) ?? reference;
-  reference = skipOuterExpressions(reference);
-  return (
-    ts.isPropertyAccessExpression(reference) &&
-    context.tracked.resource.release.includes(reference.name.text) &&
-    isResource(context, reference.expression, state)
-  );
-}
-
-function isReleasingClosureValue(context: OwnershipContext, value: ts.Expression, state: OwnershipState): boolean {
-  if (!ts.isIdentifier(value)) return false;
-  const closure = localFunctionOf(context, value);
-  return closure !== undefined && releasesCapturedResource(context, closure, state);
-}
-
-/** `cleanup()` where `cleanup` is a local function that releases the resource. */
-function callsLocalReleaser(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): boolean {
-  const callee = skipOuterExpressions(node.expression);
-  if (!ts.isIdentifier(callee)) return false;
-  const closure = localFunctionOf(context, callee);
-  return closure !== undefined && releasesCapturedResource(context, closure, state);
-}
-
-function localFunctionOf(context: OwnershipContext, identifier: ts.Identifier): ts.FunctionLikeDeclaration | undefined {
-  const symbol = symbolOf(context, identifier);
-  if (!symbol || !isLocalSymbol(context, symbol)) return undefined;
-  const declaration = symbol.valueDeclaration;
-  if (!declaration) return undefined;
-  if (ts.isFunctionDeclaration(declaration)) return declaration;
-  if (ts.isVariableDeclaration(declaration) && declaration.initializer) {
-    const initializer = skipOuterExpressions(declaration.initializer);
-    if (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) return initializer;
-  }
-  return undefined;
-}
-
-function releasesCapturedResource(
-  context: OwnershipContext,
-  closure: ts.FunctionLikeDeclaration,
-  state: OwnershipState,
-): boolean {
-  let released = context.releasedByClosure.get(closure);
-  if (!released) {
-    released = symbolsReleasedIn(context, closure);
-    context.releasedByClosure.set(closure, released);
-  }
-  for (const symbol of released) if (state.aliases.has(symbol)) return true;
-  return false;
-}
-
-/** The variables a function body releases, by name resolution of `x.release()` / `pool.release(x)`. */
-function symbolsReleasedIn(context: OwnershipContext, closure: ts.FunctionLikeDeclaration): ReadonlySet<ts.Symbol> {
-  const released = new Set<ts.Symbol>();
-  const { resource } = context.tracked;
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node)) {
-      const name = calledMethodName(node);
-      const receiver = callReceiver(node);
-      let target: ts.Expression | undefined;
-      if (name !== undefined && receiver && resource.release.includes(name)) target = receiver;
-      else if (name !== undefined && receiver && resource.poolRelease.includes(name)) target = node.arguments[0];
-      const symbol = target && ts.isIdentifier(skipOuterExpressions(target)) ? symbolOf(context, skipOuterExpressions(target)) : undefined;
-      if (symbol) released.add(symbol);
-    }
-    ts.forEachChild(node, visit);
-  };
-  if (closure.body) visit(closure.body);
-  return released;
 }
