@@ -596,6 +596,18 @@ const pgValid: Valid[] = [
       }`),
   },
   {
+    name: 'pg: acquired on one branch of a conditional, released behind a guard',
+    code: program('pg', `
+      export async function load(useDatabase: boolean) {
+        const client = useDatabase ? await pool.connect() : undefined;
+        try {
+          await client?.query('select 1');
+        } finally {
+          if (client) client.release();
+        }
+      }`),
+  },
+  {
     name: 'pg: plain JavaScript is checked by type too',
     filename: 'script.js',
     code: `
@@ -957,6 +969,20 @@ export async function load() {
         await releaseAfterLogging(client, log);
       }`),
     errors: [leak('pg', 4, 'leakedOnException', `when \`releaseAfterLogging(…)\` on line ${fileLine(5)} throws`)],
+  },
+  {
+    name: 'pg: two connections acquired together: the first leaks if the second acquisition fails',
+    code: program('pg', `
+      export async function copy() {
+        const [source, target] = await Promise.all([pool.connect(), pool.connect()]);
+        try {
+          await target.query('select 1');
+        } finally {
+          source.release();
+          target.release();
+        }
+      }`),
+    errors: [leak('pg', 2, 'leakedOnException', `when \`pool.connect()\` on line ${fileLine(2)} throws`)],
   },
   {
     name: 'mysql2: the promise of a connection is never awaited nor released',

@@ -204,6 +204,9 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
   }
   for (const argument of node.arguments) {
     const value = skipOuterExpressions(argument);
+    // A promise of a connection handed to another call (`Promise.all([pool.connect(), …])`)
+    // comes back out of it in a shape the analysis does not follow.
+    if (state.status === 'pending' && mayHoldResource(context, value, state)) return unchanged(withStatus(state, 'escaped'));
     if (isReleasingClosureValue(context, value, state) || isReleaseMethodReference(context, value, state)) {
       return unchanged(withStatus(state, 'transferred'));
     }
