@@ -27,4 +27,16 @@ describe('containers', () => {
     expect(g.reaches('await c.query()', EXIT, { avoiding: ['c.release()'] })).toBe(false);
     expect(g.exceptionLandsOn('await pool.connect()')).toEqual(['throwExit']);
   });
+
+  it('treats a class definition that runs code as a step that may throw, and a plain one as not', () => {
+    const g = cfgOf(
+      `function f() { try { class A extends mixin(Base) {} class B extends Base { static n = 1; } } finally { done(); } }`,
+      { fn: 'f' },
+    );
+    expect(g.mayThrow('class A extends mixin(Base) {}')).toBe(true);
+    expect(g.mayThrow('class B extends Base { static n = 1; }')).toBe(true);
+    const plain = cfgOf(`function f() { try { class C extends Base { m() { return risky(); } } } finally { done(); } }`, { fn: 'f' });
+    expect(plain.mayThrow('class C extends Base { m() { return risky(); } }')).toBe(false);
+    expect(plain.finallyKinds()).toEqual(['normal']);
+  });
 });

@@ -201,12 +201,20 @@ export class FinallyOracle {
   }
 }
 
-/** A `throw` completion if the subtree (nested functions and classes aside) may throw. */
+/**
+ * A `throw` completion if the subtree may throw. Nested function bodies never run here; a class
+ * body runs only the parts evaluated at definition (computed heritage, computed names, static
+ * initializers and blocks, decorators), which may throw under the every-call model.
+ */
 function throwsIn(node: ts.Node | undefined, model: ThrowModel): Pending[] {
   if (!node) return [];
   let found = false;
   const visit = (child: ts.Node): void => {
-    if (found || ts.isFunctionLike(child) || ts.isClassLike(child)) return;
+    if (found || ts.isFunctionLike(child)) return;
+    if (ts.isClassLike(child)) {
+      found = model === 'every-call' && definitionRunsCode(child);
+      return;
+    }
     const awaited = ts.isAwaitExpression(child) || ts.isYieldExpression(child);
     const call = ts.isCallExpression(child) || ts.isNewExpression(child) || ts.isTaggedTemplateExpression(child);
     if (awaited || (call && model === 'every-call')) {
@@ -217,6 +225,22 @@ function throwsIn(node: ts.Node | undefined, model: ThrowModel): Pending[] {
   };
   visit(node);
   return found ? [{ kind: 'throw' }] : [];
+}
+
+function definitionRunsCode(node: ts.ClassLikeDeclaration): boolean {
+  const computedHeritage = (node.heritageClauses ?? []).some((clause) =>
+    clause.types.some((type) => !ts.isIdentifier(type.expression) && !ts.isPropertyAccessExpression(type.expression)),
+  );
+  const memberRunsCode = node.members.some((member) => {
+    const isStatic = ts.canHaveModifiers(member) && (ts.getModifiers(member) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+    return (
+      ts.isClassStaticBlockDeclaration(member) ||
+      (member.name !== undefined && ts.isComputedPropertyName(member.name)) ||
+      (ts.isPropertyDeclaration(member) && isStatic && member.initializer !== undefined) ||
+      (ts.canHaveDecorators(member) && (ts.getDecorators(member)?.length ?? 0) > 0)
+    );
+  });
+  return computedHeritage || memberRunsCode || (ts.getDecorators(node)?.length ?? 0) > 0;
 }
 
 /** The statement a `break`/`continue` targets, by the language's rules; undefined if none. */

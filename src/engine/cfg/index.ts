@@ -1,3 +1,4 @@
+import { isEntityNameExpression } from 'ts-api-utils';
 import ts from 'typescript';
 import { CfgBuilder, type Cursor, type ThrowPolicy } from './builder.js';
 import { visitExpression } from './expressions.js';
@@ -30,7 +31,31 @@ function mayThrowOnEveryCall(node: ts.Node): boolean {
     mayThrowWhenAwaited(node) ||
     ts.isCallExpression(node) ||
     ts.isNewExpression(node) ||
-    ts.isTaggedTemplateExpression(node)
+    ts.isTaggedTemplateExpression(node) ||
+    (ts.isClassLike(node) && classRunsCodeWhenDefined(node))
+  );
+}
+
+function isStatic(member: ts.ClassElement): boolean {
+  return (ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static) !== 0;
+}
+
+/**
+ * A class definition runs code of its own when it is evaluated: `extends mixin(Base)`, computed
+ * member names, static field initializers, static blocks and decorators.
+ */
+function classRunsCodeWhenDefined(node: ts.ClassLikeDeclaration): boolean {
+  const heritageRunsCode = node.heritageClauses?.some((clause) => clause.types.some((type) => !isEntityNameExpression(type.expression)));
+  return (
+    heritageRunsCode === true ||
+    ts.getDecorators(node) !== undefined ||
+    node.members.some(
+      (member) =>
+        ts.isClassStaticBlockDeclaration(member) ||
+        (member.name !== undefined && ts.isComputedPropertyName(member.name)) ||
+        (ts.isPropertyDeclaration(member) && member.initializer !== undefined && isStatic(member)) ||
+        (ts.canHaveDecorators(member) && ts.getDecorators(member) !== undefined),
+    )
   );
 }
 
