@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { getWellKnownSymbolPropertyOfType } from 'ts-api-utils';
+import { getWellKnownSymbolPropertyOfType, isThenableType } from 'ts-api-utils';
 import type { CfgNode } from '../cfg/index.js';
 import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
@@ -189,11 +189,13 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
   if (releasesByMethod(context, node, state) || callsLocalReleaser(context, node, state)) {
     return unchanged(withStatus(state, 'released'));
   }
-  const helper = releaseByHelper(context, node, state);
-  if (helper) {
-    const released = withStatus(state, 'released');
-    return { normal: helper.onReturn ? released : state, thrown: helper.onThrow ? released : state };
+  const helper = helperSummary(context, node, state);
+  if (helper && isAwaited(node)) {
+    // It settles at the `await`; a synchronous throw from the call is the helper throwing too.
+    return { normal: state, thrown: helper.onThrow ? withStatus(state, 'released') : state };
   }
+  if (helper) return settleHelperCall(state, helper, !isThenableType(context.checker, node));
+  if (!helper && returnsNever(context, node)) return { thrown: state };
   // Binding the release method makes the bound function the owner, as creating a releasing closure does.
   if (isReleaseMethodReference(context, node, state)) return unchanged(withStatus(state, 'transferred'));
   const name = calledMethodName(node);
@@ -219,6 +221,13 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
 }
 
 function awaitValue(context: OwnershipContext, node: ts.AwaitExpression, state: OwnershipState): StepEffect {
+  const awaited = skipOuterExpressions(node.expression);
+  if (isOwned(state) && ts.isCallExpression(awaited)) {
+    // An awaited helper settles here: its promise fulfils when it returns, rejects when it throws.
+    const helper = helperSummary(context, awaited, state);
+    if (helper) return settleHelperCall(state, helper, true);
+    if (returnsNever(context, node)) return { thrown: state };
+  }
   if (state.status !== 'pending' || !mayHoldResource(context, node.expression, state)) return unchanged(state);
   // The promise settles: fulfilled, the connection is ours; rejected, there is none.
   return { normal: withStatus(state, 'held'), thrown: withStatus(state, 'unacquired') };
@@ -236,17 +245,39 @@ function returnValue(
 }
 
 /**
- * `releaseQuietly(client)`: a function of the program whose summary says it releases that
- * parameter — when it returns, when it throws, or both.
+ * `releaseQuietly(client)`: a function of the program whose summary says what it does with the
+ * resource passed to it — released when it returns, when it throws, or both.
  */
-function releaseByHelper(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): ReleaseSummary | undefined {
-  let onReturn = false;
-  let onThrow = false;
+function helperSummary(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): ReleaseSummary | undefined {
+  let found: ReleaseSummary | undefined;
   node.arguments.forEach((argument, index) => {
-    if (!isResource(context, argument, state)) return;
+    if (found || !isResource(context, argument, state)) return;
     const summary = context.summaries.releasedByCall(node, index, context.tracked.resource);
-    onReturn ||= summary?.onReturn === true;
-    onThrow ||= summary?.onThrow === true;
+    if (summary && (summary.onReturn || summary.onThrow || !summary.returns)) found = summary;
   });
-  return onReturn || onThrow ? { onReturn, onThrow } : undefined;
+  return found;
+}
+
+/**
+ * The completion of a helper call. `completes` says the helper finishes here (a synchronous
+ * call, or the `await` of an asynchronous one); a promise nobody awaits yet only counts when the
+ * helper releases however it ends.
+ */
+function settleHelperCall(state: OwnershipState, helper: ReleaseSummary, completes: boolean): StepEffect {
+  const released = withStatus(state, 'released');
+  if (!completes) return unchanged(helper.onReturn && helper.onThrow ? released : state);
+  return {
+    // A helper that never returns (`releaseAndRethrow(client, err): never`) has no normal successor.
+    normal: !helper.returns ? undefined : helper.onReturn ? released : state,
+    thrown: helper.onThrow ? released : state,
+  };
+}
+
+function isAwaited(call: ts.CallExpression): boolean {
+  return ts.isAwaitExpression(outerValue(call).parent);
+}
+
+/** `process.exit()`, `fail(…): never`: nothing after the call runs. */
+function returnsNever(context: OwnershipContext, node: ts.Expression): boolean {
+  return (context.checker.getTypeAtLocation(node).flags & ts.TypeFlags.Never) !== 0;
 }

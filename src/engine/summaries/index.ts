@@ -7,10 +7,12 @@ import type { ResourceDefinition } from '../resources/presets.js';
 
 /** Whether a function gives back the resource passed as one of its parameters. */
 export interface ReleaseSummary {
-  /** On every path that returns. */
+  /** On every path that returns (vacuously true when none does). */
   readonly onReturn: boolean;
   /** On every path that throws (vacuously true when none does). */
   readonly onThrow: boolean;
+  /** Whether any path returns at all: `releaseAndRethrow(client, err)` never does. */
+  readonly returns: boolean;
 }
 
 export interface HelperSummaries {
@@ -25,7 +27,7 @@ export type ParameterFlow = (
   initial: OwnershipState,
 ) => { endsOnReturn: ReadonlySet<string>; endsOnThrow: ReadonlySet<string> };
 
-const KEEPS_IT: ReleaseSummary = { onReturn: false, onThrow: false };
+const KEEPS_IT: ReleaseSummary = { onReturn: false, onThrow: false, returns: true };
 
 type FunctionWithBody = ts.FunctionLikeDeclaration & { body: ts.ConciseBody };
 
@@ -75,7 +77,7 @@ export class SummaryCache implements HelperSummaries {
     const held: OwnershipState = { status: 'held', aliases: new Set([symbol]), viaException: false, flags: new Map() };
     const { endsOnReturn, endsOnThrow } = this.flow(graph, { event: parameter, resource, pending: false }, held);
     const onlyReleased = (ends: ReadonlySet<string>) => [...ends].every((end) => end === 'released');
-    return { onReturn: endsOnReturn.size > 0 && onlyReleased(endsOnReturn), onThrow: onlyReleased(endsOnThrow) };
+    return { onReturn: onlyReleased(endsOnReturn), onThrow: onlyReleased(endsOnThrow), returns: endsOnReturn.size > 0 };
   }
 
   /** The declaration with a body that `call` runs, if the program itself declares it. */
