@@ -7,8 +7,11 @@ import type ts from 'typescript';
  */
 export type CompletionKind = 'normal' | 'return' | 'throw' | 'break' | 'continue';
 
-/** What a branch edge learned about its test expression. */
-export type Outcome = 'truthy' | 'falsy' | 'nullish' | 'nonNullish';
+/**
+ * What a branch edge learned about its test expression. `exhausted`: a `for…of` over the test
+ * expression ran out of items.
+ */
+export type Outcome = 'truthy' | 'falsy' | 'nullish' | 'nonNullish' | 'exhausted';
 
 /** A fact known to hold on an edge: `test` evaluated to `outcome`. */
 export interface EdgeCondition {

@@ -207,7 +207,8 @@ function visitForInOf(
   let next: Cursor = [{ from: head, kind: 'normal' }];
   const isForAwait = ts.isForOfStatement(loop) && loop.awaitModifier !== undefined;
   if (isForAwait) next = builder.step(next, loop, 'operation', true);
-  const { whenTrue: hasItem, whenFalse: done } = builder.branch(next, loop);
+  const exhausted = ts.isForOfStatement(loop) ? { test: loop.expression, outcome: 'exhausted' as const } : undefined;
+  const { whenTrue: hasItem, whenFalse: done } = builder.branch(next, loop, undefined, exhausted);
   return withBreakable(builder, loopFrame(labels, head), (frame) => {
     const bound = builder.step(visitBindingTarget(builder, hasItem, loop.initializer), loop.initializer, 'iterationBinding');
     builder.connect(visitStatement(builder, bound, loop.statement, []), head);

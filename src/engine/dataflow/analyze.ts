@@ -6,7 +6,7 @@ import { isOwned, type LeakPath, type OwnershipState, stateKey, UNACQUIRED } fro
 import { lineOf } from '../describe.js';
 import { applyStep } from './transfer.js';
 import { booleanFlagsOf } from './flags.js';
-import { type FlowServices, isResource, type OwnershipContext, symbolOf } from './values.js';
+import { type FlowServices, isResource, mayHoldResource, type OwnershipContext, symbolOf } from './values.js';
 
 /** How one path out of the function ends for one acquired resource (the audit's inventory). */
 export type PathEnd = 'released' | 'transferred' | 'escaped' | 'leaked';
@@ -126,6 +126,11 @@ function thrownFrom(operation: ts.Node, state: OwnershipState): OwnershipState {
 function refine(context: OwnershipContext, state: OwnershipState, condition: EdgeCondition): OwnershipState | undefined {
   const provesAbsent = condition.outcome === 'falsy' || condition.outcome === 'nullish';
   if (isOwned(state) && provesAbsent && isResource(context, condition.test, state)) return undefined;
+  // A loop over a collection that holds the resource cannot run out before reaching it.
+  if (condition.outcome === 'exhausted') {
+    const reachedIt = state.iterated?.has(condition.test.parent) === true;
+    return isOwned(state) && !reachedIt && mayHoldResource(context, condition.test, state) ? undefined : state;
+  }
   const flag = flagValue(context, state, condition.test);
   if (flag === undefined) return state;
   if (condition.outcome === 'truthy' && !flag) return undefined;

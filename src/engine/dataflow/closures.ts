@@ -75,7 +75,7 @@ function releasesCapturedResource(
 }
 
 /** The variables a function body releases, by name resolution of `x.release()` / `pool.release(x)`. */
-function symbolsReleasedIn(context: OwnershipContext, closure: ts.FunctionLikeDeclaration): ReadonlySet<ts.Symbol> {
+export function symbolsReleasedIn(context: OwnershipContext, closure: ts.FunctionLikeDeclaration): ReadonlySet<ts.Symbol> {
   const released = new Set<ts.Symbol>();
   const { resource } = context.tracked;
   const visit = (node: ts.Node): void => {

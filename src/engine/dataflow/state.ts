@@ -41,6 +41,8 @@ export interface OwnershipState {
   readonly returnedAt?: ts.Node;
   /** The values of the function's boolean flags on this path (see `booleanFlagsOf`). */
   readonly flags: ReadonlyMap<ts.Symbol, boolean>;
+  /** `for…of` loops over a collection holding the resource that have bound it to their variable. */
+  readonly iterated?: ReadonlySet<ts.Node>;
 }
 
 export interface LeakPath {
@@ -74,7 +76,8 @@ export function stateKey(state: OwnershipState, symbolIds: (symbol: ts.Symbol) =
     .map(([symbol, value]) => `${symbolIds(symbol)}${value ? '+' : '-'}`)
     .sort()
     .join(',');
-  return `${state.status}|${aliases}|${flags}|${state.viaException ? 'x' : ''}|${state.returnedAt ? 'r' : ''}`;
+  const iterated = [...(state.iterated ?? [])].map((loop) => loop.pos).join(',');
+  return `${state.status}|${aliases}|${flags}|${iterated}|${state.viaException ? 'x' : ''}|${state.returnedAt ? 'r' : ''}`;
 }
 
 export function withAliases(state: OwnershipState, aliases: ReadonlySet<ts.Symbol>): OwnershipState {

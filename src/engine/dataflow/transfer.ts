@@ -6,7 +6,13 @@ import { calledMethodName, callReceiver } from '../resources/model.js';
 import type { ReleaseSummary } from '../summaries/index.js';
 import { booleanLiteral } from './flags.js';
 import { isOwned, type LeakPath, type OwnershipState, withAliases, withFlag, withStatus } from './state.js';
-import { callsLocalReleaser, createClosure, isReleaseMethodReference, isReleasingClosureValue } from './closures.js';
+import {
+  callsLocalReleaser,
+  createClosure,
+  isReleaseMethodReference,
+  isReleasingClosureValue,
+  symbolsReleasedIn,
+} from './closures.js';
 import {
   isLocalSymbol,
   isResource,
@@ -31,7 +37,7 @@ export function applyStep(context: OwnershipContext, step: CfgNode, state: Owner
   const ast = step.ast!;
   if (ast === context.tracked.event && step.role === 'operation') return acquire(context, state);
   if (step.role === 'implicitReturn') return unchanged(returnValue(context, ast as ts.Expression, state, undefined));
-  if (step.role === 'iterationBinding') return unchanged(state);
+  if (step.role === 'iterationBinding') return unchanged(bindIteration(context, ast as ts.ForInitializer, state));
   switch (ast.kind) {
     case ts.SyntaxKind.VariableDeclaration:
       return bindDeclaration(context, ast as ts.VariableDeclaration, state);
@@ -93,6 +99,7 @@ function isDiscarded(context: OwnershipContext, use: ts.Node, value: ts.Expressi
   // `use(await pool.connect());`: borrowed by the callee, then dropped with the call's result —
   // unless the callee is a helper that releases what it is given.
   if (ts.isCallExpression(use) && use.arguments.includes(value) && ts.isExpressionStatement(outerValue(use).parent)) {
+    if (COLLECTION_INSERTS.has(calledMethodName(use) ?? '')) return false;
     return !context.summaries.releasedByCall(use, use.arguments.indexOf(value), context.tracked.resource)?.onReturn;
   }
   if (ts.isBinaryExpression(use) && use.operatorToken.kind === ts.SyntaxKind.CommaToken) return use.left === value;
@@ -196,6 +203,7 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
   }
   if (helper) return settleHelperCall(state, helper, !isThenableType(context.checker, node));
   if (!helper && returnsNever(context, node)) return { thrown: state };
+  if (releasesEveryElement(context, node, state)) return unchanged(withStatus(state, 'released'));
   // Binding the release method makes the bound function the owner, as creating a releasing closure does.
   if (isReleaseMethodReference(context, node, state)) return unchanged(withStatus(state, 'transferred'));
   const name = calledMethodName(node);
@@ -213,11 +221,52 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
       return unchanged(withStatus(state, 'transferred'));
     }
     if (name !== undefined && COLLECTION_INSERTS.has(name) && mayHoldResource(context, value, state)) {
-      return unchanged(withStatus(state, 'escaped'));
+      return unchanged(storeInCollection(context, receiver, state));
     }
   }
   // Any other call borrows the resource: the caller still owns it afterwards.
   return unchanged(state);
+}
+
+/**
+ * `clients.push(client)`: a local collection now holds the resource, and refers to it as an
+ * alias would; any other collection (a field, an outer array) takes it out of reach.
+ */
+function storeInCollection(context: OwnershipContext, collection: ts.Expression | undefined, state: OwnershipState): OwnershipState {
+  const target = collection && skipOuterExpressions(collection);
+  const symbol = target && ts.isIdentifier(target) ? symbolOf(context, target) : undefined;
+  if (!symbol || !isLocalSymbol(context, symbol)) return withStatus(state, 'escaped');
+  return withAliases(state, new Set([...state.aliases, symbol]));
+}
+
+/**
+ * `for (const client of clients)` over a collection that holds the resource: the first
+ * iteration of the path binds it (the body is the same code for every element); later ones bind
+ * other elements.
+ */
+function bindIteration(context: OwnershipContext, initializer: ts.ForInitializer, state: OwnershipState): OwnershipState {
+  const loop = initializer.parent;
+  const declaration = ts.isVariableDeclarationList(initializer) ? initializer.declarations[0]?.name : initializer;
+  const variable = declaration && ts.isIdentifier(declaration) ? symbolOf(context, declaration) : undefined;
+  if (!variable || !ts.isForOfStatement(loop)) return state;
+  if (isOwned(state) && !state.iterated?.has(loop) && mayHoldResource(context, loop.expression, state)) {
+    return { ...state, aliases: new Set([...state.aliases, variable]), iterated: new Set([...(state.iterated ?? []), loop]) };
+  }
+  if (!state.aliases.has(variable)) return state;
+  const aliases = new Set(state.aliases);
+  aliases.delete(variable);
+  return withAliases(state, aliases);
+}
+
+/** `clients.forEach((client) => client.release())` on a collection that holds the resource. */
+function releasesEveryElement(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): boolean {
+  const receiver = callReceiver(node);
+  const callback = node.arguments[0] && skipOuterExpressions(node.arguments[0]);
+  if (!receiver || !callback || !['forEach', 'map'].includes(calledMethodName(node) ?? '')) return false;
+  if (!(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)) || !mayHoldResource(context, receiver, state)) return false;
+  const element = callback.parameters[0]?.name;
+  const symbol = element && ts.isIdentifier(element) ? symbolOf(context, element) : undefined;
+  return symbol !== undefined && symbolsReleasedIn(context, callback).has(symbol);
 }
 
 function awaitValue(context: OwnershipContext, node: ts.AwaitExpression, state: OwnershipState): StepEffect {
