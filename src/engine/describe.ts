@@ -44,7 +44,9 @@ export function describeLeakPath(leak: LeakPath, container: ts.Node): string {
     case 'throw':
       return leak.thrownAt ? describeThrow(leak.thrownAt) : 'when an exception leaves the function';
     case 'return':
-      return `on the \`return\` at line ${lineOf(leak.at!)}${cause}`;
+      return ts.isYieldExpression(leak.at!)
+        ? `when the consumer stops iterating at the \`yield\` on line ${lineOf(leak.at)}${cause}`
+        : `on the \`return\` at line ${lineOf(leak.at!)}${cause}`;
     case 'end':
       return `${describeEnd(container)}${cause}`;
     case 'overwritten':

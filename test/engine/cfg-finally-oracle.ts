@@ -209,22 +209,22 @@ export class FinallyOracle {
 function throwsIn(node: ts.Node | undefined, model: ThrowModel): Pending[] {
   if (!node) return [];
   let found = false;
+  // A `yield` can also end the generator: a consumer that stops iterating makes it return there.
+  let yields = false;
   const visit = (child: ts.Node): void => {
-    if (found || ts.isFunctionLike(child)) return;
+    if ((found && yields) || ts.isFunctionLike(child)) return;
     if (ts.isClassLike(child)) {
-      found = model === 'every-call' && definitionRunsCode(child);
+      found ||= model === 'every-call' && definitionRunsCode(child);
       return;
     }
+    if (ts.isYieldExpression(child)) yields = true;
     const awaited = ts.isAwaitExpression(child) || ts.isYieldExpression(child);
     const call = ts.isCallExpression(child) || ts.isNewExpression(child) || ts.isTaggedTemplateExpression(child);
-    if (awaited || (call && model === 'every-call')) {
-      found = true;
-      return;
-    }
+    if (awaited || (call && model === 'every-call')) found = true;
     ts.forEachChild(child, visit);
   };
   visit(node);
-  return found ? [{ kind: 'throw' }] : [];
+  return [...(found ? [{ kind: 'throw' } as const] : []), ...(yields ? [{ kind: 'return' } as const] : [])];
 }
 
 function definitionRunsCode(node: ts.ClassLikeDeclaration): boolean {

@@ -608,6 +608,36 @@ const pgValid: Valid[] = [
       }`),
   },
   {
+    name: 'pg: clients pushed into a local array and released with forEach in finally',
+    code: program('pg', `
+      export async function fanOut(shards: Pool[]) {
+        const clients: PoolClient[] = [];
+        try {
+          for (const shard of shards) clients.push(await shard.connect());
+          await Promise.all(clients.map((client) => client.query('select 1')));
+        } finally {
+          clients.forEach((client) => client.release());
+        }
+      }`),
+  },
+  {
+    name: 'pg: a helper typed never releases and rethrows, so nothing runs after it',
+    code: program('pg', `
+      function releaseAndRethrow(client: PoolClient, error: unknown): never {
+        client.release();
+        throw error;
+      }
+      export async function load() {
+        const client = await pool.connect();
+        try {
+          await client.query('select 1');
+        } catch (error) {
+          releaseAndRethrow(client, error);
+        }
+        client.release();
+      }`),
+  },
+  {
     name: 'pg: plain JavaScript is checked by type too',
     filename: 'script.js',
     code: `
@@ -983,6 +1013,29 @@ export async function load() {
         }
       }`),
     errors: [leak('pg', 2, 'leakedOnException', `when \`pool.connect()\` on line ${fileLine(2)} throws`)],
+  },
+  {
+    name: 'pg: a generator abandoned by its consumer never reaches the release after the loop',
+    code: program('pg', `
+      export async function* rows(sql: string) {
+        const client = await pool.connect();
+        const result = await client.query(sql);
+        for (const row of result.rows) {
+          yield row;
+        }
+        client.release();
+      }`),
+    errors: [leak('pg', 2, 'leaked', `when the consumer stops iterating at the \`yield\` on line ${fileLine(5)}`)],
+  },
+  {
+    name: 'pg: clients pushed into a local array that nobody releases',
+    code: program('pg', `
+      export async function fanOut(shards: Pool[]) {
+        const clients: PoolClient[] = [];
+        for (const shard of shards) clients.push(await shard.connect());
+        return clients.length;
+      }`),
+    errors: [leak('pg', 3, 'leaked', `on the \`return\` at line ${fileLine(4)}`, 'shard.connect()')],
   },
   {
     name: 'mysql2: the promise of a connection is never awaited nor released',

@@ -66,11 +66,15 @@ function visitExpressionInner(
       next = visitChildren(builder, next, tagged.template);
       return builder.step(next, node);
     }
-    case ts.SyntaxKind.AwaitExpression:
-    case ts.SyntaxKind.YieldExpression: {
-      const operand = (node as ts.AwaitExpression | ts.YieldExpression).expression;
-      const next = operand ? visitExpression(builder, cursor, operand) : cursor;
+    case ts.SyntaxKind.AwaitExpression: {
+      const next = visitExpression(builder, cursor, (node as ts.AwaitExpression).expression);
       return builder.step(next, node);
+    }
+    case ts.SyntaxKind.YieldExpression: {
+      const operand = (node as ts.YieldExpression).expression;
+      const resumed = builder.step(operand ? visitExpression(builder, cursor, operand) : cursor, node);
+      builder.jump(resumed.map((tail) => ({ ...tail, kind: 'abandon' as const })), { kind: 'return' });
+      return resumed;
     }
     case ts.SyntaxKind.BinaryExpression:
       return visitBinary(builder, cursor, node as ts.BinaryExpression);

@@ -19,7 +19,11 @@ export interface EdgeCondition {
   readonly outcome: Outcome;
 }
 
-export type EdgeKind = 'normal' | 'exception';
+/**
+ * `abandon`: a generator's consumer stops iterating (`break` in its `for…of`, or `return()`), and
+ * the generator resumes at its `yield` as if it hit a `return` there.
+ */
+export type EdgeKind = 'normal' | 'exception' | 'abandon';
 
 export interface Edge {
   readonly to: number;

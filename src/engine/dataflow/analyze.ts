@@ -4,7 +4,7 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { isOwned, type LeakPath, type OwnershipState, stateKey, UNACQUIRED } from './state.js';
 import { lineOf } from '../describe.js';
-import { applyStep } from './transfer.js';
+import { applyStep, type StepEffect } from './transfer.js';
 import { booleanFlagsOf } from './flags.js';
 import { type FlowServices, isResource, mayHoldResource, type OwnershipContext, symbolOf } from './values.js';
 
@@ -105,12 +105,20 @@ export function followResource(
         const effect = applyStep(context, node, state);
         if (effect.leak) leaks.push(effect.leak);
         for (const edge of node.successors) {
-          follow(edge, edge.kind === 'exception' ? thrownFrom(node.ast!, effect.thrown) : effect.normal);
+          follow(edge, edgeState(edge, node.ast!, effect));
         }
       }
     }
   }
   return { endsOnReturn, endsOnThrow, leaks };
+}
+
+/** The state an edge out of a step carries: its normal outcome, its exception, or an abandoned generator. */
+function edgeState(edge: Edge, operation: ts.Node, effect: StepEffect): OwnershipState | undefined {
+  if (edge.kind === 'exception') return thrownFrom(operation, effect.thrown);
+  // A consumer that stops iterating resumes the generator at this `yield` as a `return`.
+  if (edge.kind === 'abandon') return effect.normal && { ...effect.normal, returnedAt: operation };
+  return effect.normal;
 }
 
 /** An exception edge: remember which operation threw while the path owned the resource. */
