@@ -95,7 +95,11 @@ export function visitStatement(
 function visitDeclarationList(builder: CfgBuilder, cursor: Cursor, list: ts.VariableDeclarationList): Cursor {
   let next = cursor;
   for (const declaration of list.declarations) {
-    if (!declaration.initializer) continue;
+    if (!declaration.initializer) {
+      // `let x;` binds `undefined` each time it runs (in a loop, every iteration); `var x;` does nothing.
+      if ((list.flags & ts.NodeFlags.BlockScoped) !== 0) next = builder.step(next, declaration);
+      continue;
+    }
     next = visitExpression(builder, next, declaration.initializer);
     if (!ts.isIdentifier(declaration.name)) next = visitBindingDefaults(builder, next, declaration.name);
     next = builder.step(next, declaration);

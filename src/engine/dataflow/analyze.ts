@@ -2,10 +2,10 @@ import type { ControlFlowGraph, Edge, EdgeCondition } from '../cfg/index.js';
 import type { Acquisition, TrackedResource } from '../resources/model.js';
 import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
-import { isOwned, type LeakPath, type OwnershipState, stateKey, UNACQUIRED } from './state.js';
+import { isOwned, type LeakPath, type OwnershipState, stateKey, UNACQUIRED, withFact } from './state.js';
 import { lineOf } from '../describe.js';
 import { applyStep, type StepEffect } from './transfer.js';
-import { booleanFlagsOf } from './flags.js';
+import { conditionVariablesFor, contradicts, type Fact, learn, liveConditionVariables } from './facts.js';
 import { type FlowServices, isResource, mayHoldResource, type OwnershipContext, symbolOf } from './values.js';
 
 /** How one path out of the function ends for one acquired resource (the audit's inventory). */
@@ -53,7 +53,7 @@ export function followResource(
     tracked,
     container: graph.container,
     releasedByClosure: new Map(),
-    flags: booleanFlagsOf(graph.container, services.checker),
+    conditionVariables: conditionVariablesFor(graph.container, services.checker, tracked),
   };
   const symbolIds = new Map<ts.Symbol, number>();
   const idOf = (symbol: ts.Symbol): number => {
@@ -61,6 +61,7 @@ export function followResource(
     if (id === undefined) symbolIds.set(symbol, (id = symbolIds.size));
     return id;
   };
+  const liveFacts = liveConditionVariables(graph, context.conditionVariables, (test) => conditionVariable(context, test));
   const seen = graph.nodes.map(() => new Set<string>());
   const queued: OwnershipState[][] = graph.nodes.map(() => []);
   const leaks: LeakPath[] = [];
@@ -75,6 +76,7 @@ export function followResource(
       if (isOwned(state)) leaks.push(exitLeak(state, throwing));
       return;
     }
+    state = relevantFacts(state, liveFacts[target]!, seen[target]!.size);
     const key = stateKey(state, idOf);
     if (seen[target]!.has(key)) return;
     seen[target]!.add(key);
@@ -121,6 +123,26 @@ function edgeState(edge: Edge, operation: ts.Node, effect: StepEffect): Ownershi
   return effect.normal;
 }
 
+/** Past this many distinct states at one node, facts are forgotten: precision yields to speed. */
+const MAX_STATES_WITH_FACTS = 128;
+
+/**
+ * Keeps only the facts that can still matter: about variables a later condition tests, on a
+ * path whose resource is not yet given up, at a node not already crowded with states.
+ */
+function relevantFacts(state: OwnershipState, live: ReadonlySet<ts.Symbol>, statesHere: number): OwnershipState {
+  if (state.facts.size === 0) return state;
+  const settled = state.status !== 'unacquired' && !isOwned(state);
+  if (settled || statesHere > MAX_STATES_WITH_FACTS) return { ...state, facts: new Map() };
+  let facts: Map<ts.Symbol, Fact> | undefined;
+  for (const variable of state.facts.keys()) {
+    if (live.has(variable)) continue;
+    facts ??= new Map(state.facts);
+    facts.delete(variable);
+  }
+  return facts ? { ...state, facts } : state;
+}
+
 /** An exception edge: remember which operation threw while the path owned the resource. */
 function thrownFrom(operation: ts.Node, state: OwnershipState): OwnershipState {
   if (!isOwned(state)) return { ...state, returnedAt: undefined };
@@ -139,18 +161,19 @@ function refine(context: OwnershipContext, state: OwnershipState, condition: Edg
     const reachedIt = state.iterated?.has(condition.test.parent) === true;
     return isOwned(state) && !reachedIt && mayHoldResource(context, condition.test, state) ? undefined : state;
   }
-  const flag = flagValue(context, state, condition.test);
-  if (flag === undefined) return state;
-  if (condition.outcome === 'truthy' && !flag) return undefined;
-  if (condition.outcome === 'falsy' && flag) return undefined;
-  return state;
+  const variable = conditionVariable(context, condition.test);
+  if (!variable) return state;
+  const known = state.facts.get(variable);
+  if (known !== undefined && contradicts(known, condition.outcome)) return undefined;
+  return withFact(state, variable, learn(known, condition.outcome));
 }
 
-function flagValue(context: OwnershipContext, state: OwnershipState, test: ts.Expression): boolean | undefined {
+/** The tracked local a condition tests, if it tests one directly. */
+function conditionVariable(context: OwnershipContext, test: ts.Expression): ts.Symbol | undefined {
   const node = skipOuterExpressions(test);
   if (!ts.isIdentifier(node)) return undefined;
   const symbol = symbolOf(context, node);
-  return symbol && context.flags.has(symbol) ? state.flags.get(symbol) : undefined;
+  return symbol && context.conditionVariables.has(symbol) ? symbol : undefined;
 }
 
 function exitLeak(state: OwnershipState, throwing: boolean): LeakPath {

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { Fact } from './facts.js';
 
 /**
  * Where one acquired resource stands on one path.
@@ -39,8 +40,8 @@ export interface OwnershipState {
   readonly thrownAt?: ts.Node;
   /** The `return` statement this path is leaving by, on its way through `finally` blocks. */
   readonly returnedAt?: ts.Node;
-  /** The values of the function's boolean flags on this path (see `booleanFlagsOf`). */
-  readonly flags: ReadonlyMap<ts.Symbol, boolean>;
+  /** What this path knows about the truthiness of tracked local variables (see `facts.ts`). */
+  readonly facts: ReadonlyMap<ts.Symbol, Fact>;
   /** `for…of` loops over a collection holding the resource that have bound it to their variable. */
   readonly iterated?: ReadonlySet<ts.Node>;
 }
@@ -59,7 +60,7 @@ export const UNACQUIRED: OwnershipState = {
   status: 'unacquired',
   aliases: new Set(),
   viaException: false,
-  flags: new Map(),
+  facts: new Map(),
 };
 
 export function isOwned(state: OwnershipState): boolean {
@@ -72,12 +73,12 @@ export function isOwned(state: OwnershipState): boolean {
  */
 export function stateKey(state: OwnershipState, symbolIds: (symbol: ts.Symbol) => number): string {
   const aliases = [...state.aliases].map(symbolIds).sort((a, b) => a - b).join(',');
-  const flags = [...state.flags]
-    .map(([symbol, value]) => `${symbolIds(symbol)}${value ? '+' : '-'}`)
+  const facts = [...state.facts]
+    .map(([symbol, fact]) => `${symbolIds(symbol)}${fact}`)
     .sort()
     .join(',');
   const iterated = [...(state.iterated ?? [])].map((loop) => loop.pos).join(',');
-  return `${state.status}|${aliases}|${flags}|${iterated}|${state.viaException ? 'x' : ''}|${state.returnedAt ? 'r' : ''}`;
+  return `${state.status}|${aliases}|${facts}|${iterated}|${state.viaException ? 'x' : ''}|${state.returnedAt ? 'r' : ''}`;
 }
 
 export function withAliases(state: OwnershipState, aliases: ReadonlySet<ts.Symbol>): OwnershipState {
@@ -88,9 +89,11 @@ export function withStatus(state: OwnershipState, status: ResourceStatus): Owner
   return { ...state, status };
 }
 
-export function withFlag(state: OwnershipState, symbol: ts.Symbol, value: boolean): OwnershipState {
-  if (state.flags.get(symbol) === value) return state;
-  const flags = new Map(state.flags);
-  flags.set(symbol, value);
-  return { ...state, flags };
+/** The state with `fact` known about `symbol` (forgotten when `fact` is undefined). */
+export function withFact(state: OwnershipState, symbol: ts.Symbol, fact: Fact | undefined): OwnershipState {
+  if (state.facts.get(symbol) === fact) return state;
+  const facts = new Map(state.facts);
+  if (fact === undefined) facts.delete(symbol);
+  else facts.set(symbol, fact);
+  return { ...state, facts };
 }

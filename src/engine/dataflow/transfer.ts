@@ -4,8 +4,8 @@ import type { CfgNode } from '../cfg/index.js';
 import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import type { ReleaseSummary } from '../summaries/index.js';
-import { booleanLiteral } from './flags.js';
-import { isOwned, type LeakPath, type OwnershipState, withAliases, withFlag, withStatus } from './state.js';
+import { truthinessOf } from './facts.js';
+import { isOwned, type LeakPath, type OwnershipState, withAliases, withFact, withStatus } from './state.js';
 import {
   callsLocalReleaser,
   createClosure,
@@ -80,7 +80,7 @@ function acquire(context: OwnershipContext, state: OwnershipState): StepEffect {
     status: pending ? 'pending' : 'held',
     aliases: new Set(),
     viaException: false,
-    flags: state.flags,
+    facts: state.facts,
   };
   const use = outerValue(event).parent;
   let leak: LeakPath | undefined;
@@ -131,9 +131,7 @@ function bindDeclaration(context: OwnershipContext, declaration: ts.VariableDecl
     return unchanged(holds ? withStatus(state, 'escaped') : state);
   }
   const symbol = symbolOf(context, declaration.name);
-  if (symbol && context.flags.has(symbol)) {
-    return unchanged(withFlag(state, symbol, initializer ? booleanLiteral(initializer) === true : false));
-  }
+  if (symbol && context.conditionVariables.has(symbol)) state = withFact(state, symbol, truthinessOf(initializer, context.checker));
   if (holds && isUsingDeclaration(declaration) && hasDisposer(context, declaration)) {
     return unchanged(withStatus(state, 'disposeScheduled'));
   }
@@ -180,7 +178,10 @@ function assign(context: OwnershipContext, assignment: ts.BinaryExpression, stat
   const target = skipOuterExpressions(assignment.left);
   if (ts.isIdentifier(target)) {
     const symbol = symbolOf(context, target);
-    if (symbol && context.flags.has(symbol)) return unchanged(withFlag(state, symbol, booleanLiteral(assignment.right) === true));
+    if (symbol && context.conditionVariables.has(symbol)) {
+      const plain = assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+      state = withFact(state, symbol, plain ? truthinessOf(assignment.right, context.checker) : undefined);
+    }
     if (symbol && !isLocalSymbol(context, symbol)) {
       return unchanged(holds ? withStatus(state, 'escaped') : state);
     }

@@ -18,8 +18,8 @@ export interface OwnershipContext extends FlowServices {
   /** The function (or source file) whose graph is being walked. */
   readonly container: ts.Node;
   readonly releasedByClosure: Map<ts.Node, ReadonlySet<ts.Symbol>>;
-  /** Local booleans whose value is tracked per path. */
-  readonly flags: ReadonlySet<ts.Symbol>;
+  /** Local variables whose truthiness is followed per path (see `facts.ts`). */
+  readonly conditionVariables: ReadonlySet<ts.Symbol>;
 }
 
 export function symbolOf(context: OwnershipContext, node: ts.Node): ts.Symbol | undefined {

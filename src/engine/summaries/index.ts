@@ -74,7 +74,7 @@ export class SummaryCache implements HelperSummaries {
     if (!symbol) return undefined;
     let graph = this.graphs.get(callee);
     if (!graph) this.graphs.set(callee, (graph = this.buildGraph(callee, this.throwModel)));
-    const held: OwnershipState = { status: 'held', aliases: new Set([symbol]), viaException: false, flags: new Map() };
+    const held: OwnershipState = { status: 'held', aliases: new Set([symbol]), viaException: false, facts: new Map() };
     const { endsOnReturn, endsOnThrow } = this.flow(graph, { event: parameter, resource, pending: false }, held);
     const onlyReleased = (ends: ReadonlySet<string>) => [...ends].every((end) => end === 'released');
     return { onReturn: onlyReleased(endsOnReturn), onThrow: onlyReleased(endsOnThrow), returns: endsOnReturn.size > 0 };
