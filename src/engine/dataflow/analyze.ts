@@ -1,12 +1,12 @@
-import type { ControlFlowGraph, Edge, EdgeCondition } from '../cfg/index.js';
+import type ts from 'typescript';
+import type { ControlFlowGraph, Edge } from '../cfg/index.js';
 import type { Acquisition, TrackedResource } from '../resources/model.js';
-import ts from 'typescript';
-import { skipOuterExpressions } from '../ast.js';
-import { isOwned, type LeakPath, type OwnershipState, stateKey, UNACQUIRED, withFact } from './state.js';
 import { lineOf } from '../describe.js';
+import { conditionVariablesFor, liveConditionVariables } from './facts.js';
+import { conditionVariable, refine, relevantFacts } from './refine.js';
+import { isOwned, type LeakPath, type OwnershipState, stateKey, UNACQUIRED } from './state.js';
 import { applyStep, type StepEffect } from './transfer.js';
-import { conditionVariablesFor, contradicts, type Fact, learn, liveConditionVariables } from './facts.js';
-import { type FlowServices, isResource, mayHoldResource, type OwnershipContext, symbolOf } from './values.js';
+import type { FlowServices, OwnershipContext } from './values.js';
 
 /** How one path out of the function ends for one acquired resource (the audit's inventory). */
 export type PathEnd = 'released' | 'transferred' | 'escaped' | 'leaked';
@@ -40,7 +40,7 @@ export function followAcquisition(graph: ControlFlowGraph, acquisition: Acquisit
  * Follows one resource along every path of a function's graph, from `initial` at the entry (a
  * fresh acquisition starts unacquired; a summary starts with a parameter already held). The
  * states reaching each node are kept as a set — merged only when they agree on status, aliases,
- * flags and how they got there — so a release on one branch never hides a leak on another.
+ * facts and how they got there — so a release on one branch never hides a leak on another.
  */
 export function followResource(
   graph: ControlFlowGraph,
@@ -123,57 +123,10 @@ function edgeState(edge: Edge, operation: ts.Node, effect: StepEffect): Ownershi
   return effect.normal;
 }
 
-/** Past this many distinct states at one node, facts are forgotten: precision yields to speed. */
-const MAX_STATES_WITH_FACTS = 128;
-
-/**
- * Keeps only the facts that can still matter: about variables a later condition tests, on a
- * path whose resource is not yet given up, at a node not already crowded with states.
- */
-function relevantFacts(state: OwnershipState, live: ReadonlySet<ts.Symbol>, statesHere: number): OwnershipState {
-  if (state.facts.size === 0) return state;
-  const settled = state.status !== 'unacquired' && !isOwned(state);
-  if (settled || statesHere > MAX_STATES_WITH_FACTS) return { ...state, facts: new Map() };
-  let facts: Map<ts.Symbol, Fact> | undefined;
-  for (const variable of state.facts.keys()) {
-    if (live.has(variable)) continue;
-    facts ??= new Map(state.facts);
-    facts.delete(variable);
-  }
-  return facts ? { ...state, facts } : state;
-}
-
 /** An exception edge: remember which operation threw while the path owned the resource. */
 function thrownFrom(operation: ts.Node, state: OwnershipState): OwnershipState {
   if (!isOwned(state)) return { ...state, returnedAt: undefined };
   return { ...state, viaException: true, thrownAt: operation, returnedAt: undefined };
-}
-
-/**
- * Prunes branches a path cannot take: one proving a live connection falsy or nullish (it is an
- * object), or one contradicting a boolean flag's known value on this path.
- */
-function refine(context: OwnershipContext, state: OwnershipState, condition: EdgeCondition): OwnershipState | undefined {
-  const provesAbsent = condition.outcome === 'falsy' || condition.outcome === 'nullish';
-  if (isOwned(state) && provesAbsent && isResource(context, condition.test, state)) return undefined;
-  // A loop over a collection that holds the resource cannot run out before reaching it.
-  if (condition.outcome === 'exhausted') {
-    const reachedIt = state.iterated?.has(condition.test.parent) === true;
-    return isOwned(state) && !reachedIt && mayHoldResource(context, condition.test, state) ? undefined : state;
-  }
-  const variable = conditionVariable(context, condition.test);
-  if (!variable) return state;
-  const known = state.facts.get(variable);
-  if (known !== undefined && contradicts(known, condition.outcome)) return undefined;
-  return withFact(state, variable, learn(known, condition.outcome));
-}
-
-/** The tracked local a condition tests, if it tests one directly. */
-function conditionVariable(context: OwnershipContext, test: ts.Expression): ts.Symbol | undefined {
-  const node = skipOuterExpressions(test);
-  if (!ts.isIdentifier(node)) return undefined;
-  const symbol = symbolOf(context, node);
-  return symbol && context.conditionVariables.has(symbol) ? symbol : undefined;
 }
 
 function exitLeak(state: OwnershipState, throwing: boolean): LeakPath {
