@@ -110,20 +110,20 @@ export class FinallyOracle {
     }
     if (ts.isWhileStatement(statement)) {
       const body = this.walk(statement.statement);
-      return this.absorb(statement, true, [...this.throwsIn(statement.expression), ...body.pending]);
+      return this.absorb(statement, !isTrueLiteral(statement.expression), [...this.throwsIn(statement.expression), ...body.pending]);
     }
     if (ts.isDoStatement(statement)) {
       const body = this.walk(statement.statement);
       const continued = body.pending.some((p) => p.kind === 'continue' && p.target === statement);
       const testReached = this.mode === 'layout' || body.completes || continued;
       const test = testReached ? this.throwsIn(statement.expression) : [];
-      return this.absorb(statement, testReached, [...body.pending, ...test]);
+      return this.absorb(statement, testReached && !isTrueLiteral(statement.expression), [...body.pending, ...test]);
     }
     if (ts.isForStatement(statement)) {
       const body = this.walk(statement.statement);
       const continued = body.pending.some((p) => p.kind === 'continue' && p.target === statement);
       const updateReached = this.mode === 'layout' || body.completes || continued;
-      return this.absorb(statement, statement.condition !== undefined, [
+      return this.absorb(statement, statement.condition !== undefined && !isTrueLiteral(statement.condition), [
         ...this.throwsIn(statement.initializer),
         ...this.throwsIn(statement.condition),
         ...body.pending,
@@ -241,6 +241,13 @@ function definitionRunsCode(node: ts.ClassLikeDeclaration): boolean {
     );
   });
   return computedHeritage || memberRunsCode || (ts.getDecorators(node)?.length ?? 0) > 0;
+}
+
+/** `while (true)`, `for (; true; )`: a loop that only a jump leaves. */
+function isTrueLiteral(expression: ts.Expression): boolean {
+  let node = expression;
+  while (ts.isParenthesizedExpression(node)) node = node.expression;
+  return node.kind === ts.SyntaxKind.TrueKeyword;
 }
 
 /** The statement a `break`/`continue` targets, by the language's rules; undefined if none. */

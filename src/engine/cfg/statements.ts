@@ -151,7 +151,7 @@ function loopFrame(labels: readonly string[], continueTarget: number) {
 function visitWhile(builder: CfgBuilder, cursor: Cursor, loop: ts.WhileStatement, labels: readonly string[]): Cursor {
   const head = builder.addNode('join');
   builder.connect(cursor, head);
-  const { whenTrue, whenFalse } = visitCondition(builder, [{ from: head, kind: 'normal' }], loop.expression);
+  const { whenTrue, whenFalse } = visitLoopCondition(builder, [{ from: head, kind: 'normal' }], loop.expression);
   return withBreakable(builder, loopFrame(labels, head), (frame) => {
     builder.connect(visitStatement(builder, whenTrue, loop.statement, []), head);
     return [...whenFalse, ...frame.breakTails];
@@ -165,7 +165,7 @@ function visitDo(builder: CfgBuilder, cursor: Cursor, loop: ts.DoStatement, labe
   return withBreakable(builder, loopFrame(labels, testEntry), (frame) => {
     const afterBody = visitStatement(builder, [{ from: bodyEntry, kind: 'normal' }], loop.statement, []);
     builder.connect(afterBody, testEntry);
-    const { whenTrue, whenFalse } = visitCondition(builder, [{ from: testEntry, kind: 'normal' }], loop.expression);
+    const { whenTrue, whenFalse } = visitLoopCondition(builder, [{ from: testEntry, kind: 'normal' }], loop.expression);
     builder.connect(whenTrue, bodyEntry);
     return [...whenFalse, ...frame.breakTails];
   });
@@ -183,7 +183,7 @@ function visitFor(builder: CfgBuilder, cursor: Cursor, loop: ts.ForStatement, la
   builder.connect(next, head);
   const headCursor: Cursor = [{ from: head, kind: 'normal' }];
   const { whenTrue, whenFalse } = loop.condition
-    ? visitCondition(builder, headCursor, loop.condition)
+    ? visitLoopCondition(builder, headCursor, loop.condition)
     : { whenTrue: headCursor, whenFalse: UNREACHABLE };
   return withBreakable(builder, loopFrame(labels, update), (frame) => {
     builder.connect(visitStatement(builder, whenTrue, loop.statement, []), update);
@@ -193,6 +193,18 @@ function visitFor(builder: CfgBuilder, cursor: Cursor, loop: ts.ForStatement, la
     builder.connect(afterUpdate, head);
     return [...whenFalse, ...frame.breakTails];
   });
+}
+
+/**
+ * A loop test. A literal `true` (`while (true)`) never ends the loop and a literal `false`
+ * (`do { … } while (false)`) never repeats it: only jumps leave or re-enter such loops.
+ */
+function visitLoopCondition(builder: CfgBuilder, cursor: Cursor, test: ts.Expression): { whenTrue: Cursor; whenFalse: Cursor } {
+  let literal = test;
+  while (ts.isParenthesizedExpression(literal)) literal = literal.expression;
+  if (literal.kind === ts.SyntaxKind.TrueKeyword) return { whenTrue: cursor, whenFalse: UNREACHABLE };
+  if (literal.kind === ts.SyntaxKind.FalseKeyword) return { whenTrue: UNREACHABLE, whenFalse: cursor };
+  return visitCondition(builder, cursor, test);
 }
 
 /**

@@ -124,7 +124,8 @@ function edgeState(edge: Edge, operation: ts.Node, effect: StepEffect): Ownershi
 }
 
 /** An exception edge: remember which operation threw while the path owned the resource. */
-function thrownFrom(operation: ts.Node, state: OwnershipState): OwnershipState {
+function thrownFrom(operation: ts.Node, state: OwnershipState | undefined): OwnershipState | undefined {
+  if (!state) return undefined;
   if (!isOwned(state)) return { ...state, returnedAt: undefined };
   return { ...state, viaException: true, thrownAt: operation, returnedAt: undefined };
 }

@@ -16,6 +16,7 @@ import {
 import {
   isLocalSymbol,
   isResource,
+  isTypeOfResource,
   mayHoldResource,
   type OwnershipContext,
   outerValue,
@@ -27,7 +28,8 @@ import {
 export interface StepEffect {
   /** Undefined when the path ends here (the leak, if any, is reported). */
   readonly normal?: OwnershipState;
-  readonly thrown: OwnershipState;
+  /** Undefined when the step cannot throw on this path. */
+  readonly thrown?: OwnershipState;
   readonly leak?: LeakPath;
 }
 
@@ -197,6 +199,9 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
   if (releasesByMethod(context, node, state) || callsLocalReleaser(context, node, state)) {
     return unchanged(withStatus(state, 'released'));
   }
+  // Giving back another connection of the same kind (`source.release()` next to ours) does not
+  // throw: only a second release of the same connection does, and that is not this path's concern.
+  if (releasesSameKind(context, node)) return { normal: state };
   const helper = helperSummary(context, node, state);
   if (helper && isAwaited(node)) {
     // It settles at the `await`; a synchronous throw from the call is the helper throwing too.
@@ -227,6 +232,21 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
   }
   // Any other call borrows the resource: the caller still owns it afterwards.
   return unchanged(state);
+}
+
+function releasesSameKind(context: OwnershipContext, node: ts.CallExpression): boolean {
+  const name = calledMethodName(node);
+  const receiver = callReceiver(node);
+  if (name === undefined || receiver === undefined) return false;
+  const { resource } = context.tracked;
+  const first = node.arguments[0];
+  if (resource.release.includes(name)) return isTypeOfResource(context, receiver);
+  return (
+    resource.poolRelease.includes(name) &&
+    first !== undefined &&
+    isTypeOfResource(context, first) &&
+    context.model.isPoolOf(receiver, resource)
+  );
 }
 
 /**
@@ -272,6 +292,10 @@ function releasesEveryElement(context: OwnershipContext, node: ts.CallExpression
 
 function awaitValue(context: OwnershipContext, node: ts.AwaitExpression, state: OwnershipState): StepEffect {
   const awaited = skipOuterExpressions(node.expression);
+  if (isOwned(state) && ts.isCallExpression(awaited) && releasesSameKind(context, awaited) && !releasesByMethod(context, awaited, state)) {
+    // `await pool.release(other)`, `await otherRunner.release()`: settles without rejecting.
+    return { normal: state };
+  }
   if (isOwned(state) && ts.isCallExpression(awaited)) {
     // An awaited helper settles here: its promise fulfils when it returns, rejects when it throws.
     const helper = helperSummary(context, awaited, state);

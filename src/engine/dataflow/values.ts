@@ -106,6 +106,37 @@ export function isResource(context: OwnershipContext, expression: ts.Expression,
   return false;
 }
 
+/** Whether `expression` has the type of the tracked resource (nullable or not): another one of its kind. */
+export function isTypeOfResource(context: OwnershipContext, expression: ts.Expression): boolean {
+  const { checker } = context;
+  const type = checker.getNonNullableType(checker.getTypeAtLocation(expression));
+  return type === resourceType(context);
+}
+
+const resourceTypes = new WeakMap<ts.Node, ts.Type>();
+
+/** The type of the resource itself: the awaited type of its acquisition, or of the parameter summarised. */
+function resourceType(context: OwnershipContext): ts.Type {
+  const { event } = context.tracked;
+  let type = resourceTypes.get(event);
+  if (!type) {
+    const { checker } = context;
+    const declared = checker.getTypeAtLocation(event);
+    type = checker.getNonNullableType(checker.getAwaitedType(declared) ?? declared);
+    resourceTypes.set(event, type);
+  }
+  return type;
+}
+
+/**
+ * `ctx.client`, `tx?.client`: a property of a local object that holds the resource. The analysis
+ * does not know which property, so only a release through it is credited — never a branch on it.
+ */
+function isHeldBy(context: OwnershipContext, receiver: ts.Expression, state: OwnershipState): boolean {
+  const node = skipOuterExpressions(receiver);
+  return (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && isResource(context, node.expression, state);
+}
+
 /** Whether a variable belongs to the function being analysed (not to an enclosing scope). */
 export function isLocalSymbol(context: OwnershipContext, symbol: ts.Symbol): boolean {
   const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
@@ -131,7 +162,7 @@ export function releasesByMethod(context: OwnershipContext, call: ts.CallExpress
   const receiver = callReceiver(call);
   if (name === undefined || receiver === undefined) return false;
   const { resource } = context.tracked;
-  if (resource.release.includes(name) && isResource(context, receiver, state)) return true;
+  if (resource.release.includes(name) && (isResource(context, receiver, state) || isHeldBy(context, receiver, state))) return true;
   const first = call.arguments[0];
   return (
     resource.poolRelease.includes(name) &&
