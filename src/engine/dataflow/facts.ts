@@ -55,6 +55,7 @@ export function truthinessOf(value: ts.Expression | undefined, checker: ts.TypeC
       return 'truthy';
   }
   if (ts.isIdentifier(node) && node.text === 'undefined') return 'nullish';
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.CommaToken) return truthinessOf(node.right, checker);
   if (ts.isVoidExpression(node)) return 'nullish';
   return truthinessOfType(checker.getTypeAtLocation(node));
 }
@@ -165,7 +166,7 @@ function findCandidates(container: ts.Node, checker: ts.TypeChecker): ReadonlyMa
       const target = skipOuterExpressions(node.left);
       const symbol = ts.isIdentifier(target) ? local(target) : undefined;
       if (symbol && nested) disqualified.add(symbol);
-      else if (symbol && (node.operatorToken.kind !== ts.SyntaxKind.EqualsToken || truthinessOf(node.right, checker) === undefined)) {
+      else if (symbol && (!replacesValue(node.operatorToken.kind) || truthinessOf(node.right, checker) === undefined)) {
         unknownWrite.add(symbol);
       }
       if (!ts.isIdentifier(target)) for (const written of writtenByPattern(target)) disqualifyIdentifier(written);
@@ -207,7 +208,8 @@ function isTested(identifier: ts.Identifier): boolean {
     if (
       (operator === ts.SyntaxKind.AmpersandAmpersandToken ||
         operator === ts.SyntaxKind.BarBarToken ||
-        operator === ts.SyntaxKind.QuestionQuestionToken) &&
+        operator === ts.SyntaxKind.QuestionQuestionToken ||
+        isLogicalAssignment(operator)) &&
       parent.left === node
     ) {
       return true;
@@ -215,6 +217,22 @@ function isTested(identifier: ts.Identifier): boolean {
     return isNullComparisonOperator(operator);
   }
   return ts.isPropertyAccessExpression(parent) && parent.questionDotToken !== undefined && parent.expression === node;
+}
+
+function isLogicalAssignment(operator: ts.SyntaxKind): boolean {
+  return (
+    operator === ts.SyntaxKind.BarBarEqualsToken ||
+    operator === ts.SyntaxKind.AmpersandAmpersandEqualsToken ||
+    operator === ts.SyntaxKind.QuestionQuestionEqualsToken
+  );
+}
+
+/**
+ * Whether an assignment step leaves the variable holding exactly its right side: `=`, and the
+ * logical assignments (their step runs only on the branch that assigns).
+ */
+export function replacesValue(operator: ts.SyntaxKind): boolean {
+  return operator === ts.SyntaxKind.EqualsToken || isLogicalAssignment(operator);
 }
 
 function isNullComparisonOperator(operator: ts.SyntaxKind): boolean {

@@ -4,7 +4,7 @@ import type { CfgNode } from '../cfg/index.js';
 import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import type { ReleaseSummary } from '../summaries/index.js';
-import { truthinessOf } from './facts.js';
+import { replacesValue, truthinessOf } from './facts.js';
 import { isOwned, type LeakPath, type OwnershipState, withAliases, withFact, withStatus } from './state.js';
 import {
   callsLocalReleaser,
@@ -17,6 +17,8 @@ import {
   isLocalSymbol,
   isResource,
   isTypeOfResource,
+  destructuredPairs,
+  promiseCombinatorEntries,
   mayHoldResource,
   type OwnershipContext,
   outerValue,
@@ -130,30 +132,50 @@ function bindDeclaration(context: OwnershipContext, declaration: ts.VariableDecl
   const initializer = declaration.initializer;
   const holds = initializer !== undefined && isOwned(state) && mayHoldResource(context, initializer, state);
   if (!ts.isIdentifier(declaration.name)) {
+    const bindings = initializer && localBindings(context, declaration.name, initializer, state);
+    if (bindings) return rebind(bindings, state, declaration);
     return unchanged(holds ? withStatus(state, 'escaped') : state);
   }
   const symbol = symbolOf(context, declaration.name);
-  if (symbol && context.conditionVariables.has(symbol)) state = withFact(state, symbol, truthinessOf(initializer, context.checker));
+  if (!symbol) return unchanged(state);
+  if (context.conditionVariables.has(symbol)) state = withFact(state, symbol, truthinessOf(initializer, context.checker));
   if (holds && isUsingDeclaration(declaration) && hasDisposer(context, declaration)) {
     return unchanged(withStatus(state, 'disposeScheduled'));
   }
-  return rebind(symbol, holds, state, declaration);
+  return rebind([[symbol, holds]], state, declaration);
 }
 
-/** `x = value` where `x` is a local: `x` now refers to the resource, or no longer does. */
-function rebind(
-  symbol: ts.Symbol | undefined,
-  holds: boolean,
+/**
+ * The local variables a destructuring writes and whether each receives the resource, when both
+ * sides are written out (`[a, b] = [b, a]`); undefined when the analysis cannot follow it.
+ */
+function localBindings(
+  context: OwnershipContext,
+  pattern: ts.Node,
+  value: ts.Expression,
   state: OwnershipState,
-  at: ts.Node,
-): StepEffect {
-  if (!symbol) return unchanged(state);
-  if (holds) return unchanged(withAliases(state, new Set([...state.aliases, symbol])));
-  if (!state.aliases.has(symbol)) return unchanged(state);
-  const remaining = new Set(state.aliases);
-  remaining.delete(symbol);
-  const next = withAliases(state, remaining);
-  if (remaining.size === 0 && isOwned(state)) {
+): [ts.Symbol, boolean][] | undefined {
+  const pairs = destructuredPairs(pattern, value);
+  if (!pairs) return undefined;
+  const bindings: [ts.Symbol, boolean][] = [];
+  for (const [target, element] of pairs) {
+    const symbol = symbolOf(context, target);
+    if (!symbol || !isLocalSymbol(context, symbol)) return undefined;
+    bindings.push([symbol, element !== undefined && isOwned(state) && mayHoldResource(context, element, state)]);
+  }
+  return bindings;
+}
+
+/**
+ * Local variables written at once (`x = value`, `[a, b] = [b, a]`): each now refers to the
+ * resource or no longer does. Writing over the last reference while the resource is owned loses it.
+ */
+function rebind(bindings: readonly (readonly [ts.Symbol, boolean])[], state: OwnershipState, at: ts.Node): StepEffect {
+  const aliases = new Set(state.aliases);
+  for (const [symbol] of bindings) aliases.delete(symbol);
+  for (const [symbol, holds] of bindings) if (holds) aliases.add(symbol);
+  const next = withAliases(state, aliases);
+  if (aliases.size === 0 && state.aliases.size > 0 && isOwned(state)) {
     const leak: LeakPath = { kind: 'overwritten', exceptional: state.viaException, at, thrownAt: state.thrownAt };
     return { thrown: next, leak };
   }
@@ -181,15 +203,16 @@ function assign(context: OwnershipContext, assignment: ts.BinaryExpression, stat
   if (ts.isIdentifier(target)) {
     const symbol = symbolOf(context, target);
     if (symbol && context.conditionVariables.has(symbol)) {
-      const plain = assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken;
-      state = withFact(state, symbol, plain ? truthinessOf(assignment.right, context.checker) : undefined);
+      const known = replacesValue(assignment.operatorToken.kind) ? truthinessOf(assignment.right, context.checker) : undefined;
+      state = withFact(state, symbol, known);
     }
-    if (symbol && !isLocalSymbol(context, symbol)) {
-      return unchanged(holds ? withStatus(state, 'escaped') : state);
-    }
-    return rebind(symbol, holds, state, assignment);
+    if (!symbol) return unchanged(state);
+    if (!isLocalSymbol(context, symbol)) return unchanged(holds ? withStatus(state, 'escaped') : state);
+    return rebind([[symbol, holds]], state, assignment);
   }
-  // A field, an element, a destructuring target: beyond what the analysis follows.
+  const bindings = ts.isArrayLiteralExpression(target) ? localBindings(context, target, assignment.right, state) : undefined;
+  if (bindings) return rebind(bindings, state, assignment);
+  // A field, an element, another destructuring: beyond what the analysis follows.
   return unchanged(holds ? withStatus(state, 'escaped') : state);
 }
 
@@ -222,7 +245,9 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
     const value = skipOuterExpressions(argument);
     // A promise of a connection handed to another call (`Promise.all([pool.connect(), …])`)
     // comes back out of it in a shape the analysis does not follow.
-    if (state.status === 'pending' && mayHoldResource(context, value, state)) return unchanged(withStatus(state, 'escaped'));
+    if (state.status === 'pending' && mayHoldResource(context, value, state) && !promiseCombinatorEntries(node)) {
+      return unchanged(withStatus(state, 'escaped'));
+    }
     if (isReleasingClosureValue(context, value, state) || isReleaseMethodReference(context, value, state)) {
       return unchanged(withStatus(state, 'transferred'));
     }
@@ -303,8 +328,11 @@ function awaitValue(context: OwnershipContext, node: ts.AwaitExpression, state: 
     if (returnsNever(context, node)) return { thrown: state };
   }
   if (state.status !== 'pending' || !mayHoldResource(context, node.expression, state)) return unchanged(state);
-  // The promise settles: fulfilled, the connection is ours; rejected, there is none.
-  return { normal: withStatus(state, 'held'), thrown: withStatus(state, 'unacquired') };
+  // The promise settles: fulfilled, the connection is ours; rejected, there is none — unless the
+  // rejection came from another entry of `Promise.all([…])`, and the connection arrives anyway.
+  const entries = ts.isCallExpression(awaited) ? promiseCombinatorEntries(awaited) : undefined;
+  const othersMayReject = entries !== undefined && entries.length > 1;
+  return { normal: withStatus(state, 'held'), thrown: othersMayReject ? state : withStatus(state, 'unacquired') };
 }
 
 function returnValue(

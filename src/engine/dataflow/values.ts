@@ -78,8 +78,11 @@ export function mayHoldResource(context: OwnershipContext, expression: ts.Expres
     case ts.SyntaxKind.NewExpression:
       return ((node as ts.NewExpression).arguments ?? []).some((argument) => mayHoldResource(context, argument, state));
     case ts.SyntaxKind.CallExpression: {
-      // `promise.catch(handler)` still fulfils with the connection.
       const call = node as ts.CallExpression;
+      // `Promise.all([pool.connect(), …])` fulfils with the connection among its values.
+      const entries = promiseCombinatorEntries(call);
+      if (entries) return entries.some((entry) => mayHoldResource(context, entry, state));
+      // `promise.catch(handler)` still fulfils with the connection.
       const receiver = callReceiver(call);
       return calledMethodName(call) === 'catch' && receiver !== undefined && mayHoldResource(context, receiver, state);
     }
@@ -135,6 +138,50 @@ function resourceType(context: OwnershipContext): ts.Type {
 function isHeldBy(context: OwnershipContext, receiver: ts.Expression, state: OwnershipState): boolean {
   const node = skipOuterExpressions(receiver);
   return (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && isResource(context, node.expression, state);
+}
+
+const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
+
+/** The entries of `Promise.all([a, b])` (and `allSettled`, `race`, `any`) written as an array literal. */
+export function promiseCombinatorEntries(call: ts.CallExpression): readonly ts.Expression[] | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  const entries = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+  if (
+    !ts.isPropertyAccessExpression(callee) ||
+    !ts.isIdentifier(callee.expression) ||
+    callee.expression.text !== 'Promise' ||
+    !PROMISE_COMBINATORS.has(callee.name.text) ||
+    !entries ||
+    !ts.isArrayLiteralExpression(entries)
+  ) {
+    return undefined;
+  }
+  return entries.elements.some(ts.isSpreadElement) ? undefined : entries.elements;
+}
+
+/**
+ * `[a, b] = [b, a]`, `const [x, y] = await Promise.all([p, q])`: which variable receives which
+ * value, when both sides are written out element by element; undefined for any other shape.
+ */
+export function destructuredPairs(pattern: ts.Node, value: ts.Expression): [ts.Identifier, ts.Expression | undefined][] | undefined {
+  let source = skipOuterExpressions(value);
+  if (ts.isAwaitExpression(source)) source = skipOuterExpressions(source.expression);
+  const values = ts.isArrayLiteralExpression(source)
+    ? source.elements
+    : ts.isCallExpression(source)
+      ? promiseCombinatorEntries(source)
+      : undefined;
+  if (!values || values.some(ts.isSpreadElement)) return undefined;
+  const targets = ts.isArrayLiteralExpression(pattern) || ts.isArrayBindingPattern(pattern) ? pattern.elements : undefined;
+  if (!targets) return undefined;
+  const pairs: [ts.Identifier, ts.Expression | undefined][] = [];
+  for (const [index, element] of targets.entries()) {
+    if (ts.isOmittedExpression(element)) continue;
+    const target = ts.isBindingElement(element) ? (element.dotDotDotToken ? undefined : element.name) : skipOuterExpressions(element);
+    if (!target || !ts.isIdentifier(target)) return undefined;
+    pairs.push([target, values[index]]);
+  }
+  return pairs;
 }
 
 /** Whether a variable belongs to the function being analysed (not to an enclosing scope). */

@@ -32,6 +32,17 @@ const KEEPS_IT: ReleaseSummary = { onReturn: false, onThrow: false, returns: tru
 type FunctionWithBody = ts.FunctionLikeDeclaration & { body: ts.ConciseBody };
 
 /**
+ * The parameter that receives argument `index`. A rest parameter (`...clients`) receives every
+ * argument from its position on, as an array that then holds the resource.
+ */
+function parameterReceiving(callee: FunctionWithBody, index: number): ts.ParameterDeclaration | undefined {
+  const last = callee.parameters[callee.parameters.length - 1];
+  if (last?.dotDotDotToken && index >= callee.parameters.length - 1) return last;
+  const parameter = callee.parameters[index];
+  return parameter?.dotDotDotToken ? undefined : parameter;
+}
+
+/**
  * Summaries of the program's own functions, computed on first use and cached for the program:
  * "releases its parameter 0 on every path" is what keeps `releaseQuietly(client)` and
  * `finish(client)` silent at their call sites, across files. Functions declared in
@@ -51,8 +62,8 @@ export class SummaryCache implements HelperSummaries {
 
   releasedByCall(call: ts.CallExpression, index: number, resource: ResourceDefinition): ReleaseSummary | undefined {
     const callee = this.calleeDeclaration(call);
-    const parameter = callee?.parameters[index];
-    if (!callee || !parameter || parameter.dotDotDotToken || !ts.isIdentifier(parameter.name)) return undefined;
+    const parameter = callee && parameterReceiving(callee, index);
+    if (!callee || !parameter || !ts.isIdentifier(parameter.name)) return undefined;
     let byResource = this.summaries.get(parameter);
     if (!byResource) this.summaries.set(parameter, (byResource = new Map<ResourceDefinition, ReleaseSummary | 'computing'>()));
     const known = byResource.get(resource);
