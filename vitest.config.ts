@@ -8,5 +8,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Test files share one worker's modules, so typescript-eslint's project service (and the TypeScript
+    // program of each fixture project) is built once instead of once per file: 20 s instead of 55 s
+    // for the rule tests. Nothing in the tests depends on fresh module state.
+    isolate: false,
   },
 });
