@@ -4,6 +4,7 @@ import type { CfgNode } from '../cfg/index.js';
 import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import type { ReleaseSummary } from '../summaries/index.js';
+import { bindIteration, COLLECTION_INSERTS, releasesEveryElement, storeInCollection } from './collections.js';
 import { replacesValue, truthinessOf } from './facts.js';
 import { isOwned, type LeakPath, type OwnershipState, withAliases, withFact, withStatus } from './state.js';
 import {
@@ -11,7 +12,6 @@ import {
   createClosure,
   isReleaseMethodReference,
   isReleasingClosureValue,
-  symbolsReleasedIn,
 } from './closures.js';
 import {
   isLocalSymbol,
@@ -34,8 +34,6 @@ export interface StepEffect {
   readonly thrown?: OwnershipState;
   readonly leak?: LeakPath;
 }
-
-const COLLECTION_INSERTS = new Set(['push', 'unshift', 'splice', 'set', 'add']);
 
 export function applyStep(context: OwnershipContext, step: CfgNode, state: OwnershipState): StepEffect {
   const ast = step.ast!;
@@ -231,7 +229,7 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
     return { normal: state, thrown: helper.onThrow ? withStatus(state, 'released') : state };
   }
   if (helper) return settleHelperCall(state, helper, !isThenableType(context.checker, node));
-  if (!helper && returnsNever(context, node)) return { thrown: state };
+  if (returnsNever(context, node)) return { thrown: state };
   if (releasesEveryElement(context, node, state)) return unchanged(withStatus(state, 'released'));
   // Binding the release method makes the bound function the owner, as creating a releasing closure does.
   if (isReleaseMethodReference(context, node, state)) return unchanged(withStatus(state, 'transferred'));
@@ -272,47 +270,6 @@ function releasesSameKind(context: OwnershipContext, node: ts.CallExpression): b
     isTypeOfResource(context, first) &&
     context.model.isPoolOf(receiver, resource)
   );
-}
-
-/**
- * `clients.push(client)`: a local collection now holds the resource, and refers to it as an
- * alias would; any other collection (a field, an outer array) takes it out of reach.
- */
-function storeInCollection(context: OwnershipContext, collection: ts.Expression | undefined, state: OwnershipState): OwnershipState {
-  const target = collection && skipOuterExpressions(collection);
-  const symbol = target && ts.isIdentifier(target) ? symbolOf(context, target) : undefined;
-  if (!symbol || !isLocalSymbol(context, symbol)) return withStatus(state, 'escaped');
-  return withAliases(state, new Set([...state.aliases, symbol]));
-}
-
-/**
- * `for (const client of clients)` over a collection that holds the resource: the first
- * iteration of the path binds it (the body is the same code for every element); later ones bind
- * other elements.
- */
-function bindIteration(context: OwnershipContext, initializer: ts.ForInitializer, state: OwnershipState): OwnershipState {
-  const loop = initializer.parent;
-  const declaration = ts.isVariableDeclarationList(initializer) ? initializer.declarations[0]?.name : initializer;
-  const variable = declaration && ts.isIdentifier(declaration) ? symbolOf(context, declaration) : undefined;
-  if (!variable || !ts.isForOfStatement(loop)) return state;
-  if (isOwned(state) && !state.iterated?.has(loop) && mayHoldResource(context, loop.expression, state)) {
-    return { ...state, aliases: new Set([...state.aliases, variable]), iterated: new Set([...(state.iterated ?? []), loop]) };
-  }
-  if (!state.aliases.has(variable)) return state;
-  const aliases = new Set(state.aliases);
-  aliases.delete(variable);
-  return withAliases(state, aliases);
-}
-
-/** `clients.forEach((client) => client.release())` on a collection that holds the resource. */
-function releasesEveryElement(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): boolean {
-  const receiver = callReceiver(node);
-  const callback = node.arguments[0] && skipOuterExpressions(node.arguments[0]);
-  if (!receiver || !callback || !['forEach', 'map'].includes(calledMethodName(node) ?? '')) return false;
-  if (!(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)) || !mayHoldResource(context, receiver, state)) return false;
-  const element = callback.parameters[0]?.name;
-  const symbol = element && ts.isIdentifier(element) ? symbolOf(context, element) : undefined;
-  return symbol !== undefined && symbolsReleasedIn(context, callback).has(symbol);
 }
 
 function awaitValue(context: OwnershipContext, node: ts.AwaitExpression, state: OwnershipState): StepEffect {
