@@ -44,14 +44,26 @@ export function resourcesFromSettings(settings: Readonly<Record<string, unknown>
 function presetsFrom(presets: unknown): readonly ResourceDefinition[] {
   if (presets === undefined) return allPresets;
   if (!Array.isArray(presets)) throw new SettingsError('.presets', `expected an array of preset names, got ${describe(presets)}`);
+  if (presets.length === 0) {
+    // An empty list would silently check nothing at all.
+    throw new SettingsError('.presets', `is empty, which turns every check off; leave it out to use every preset (${presetNames.join(', ')})`);
+  }
   return presets.map((name: unknown, index) => {
-    if (typeof name !== 'string' || !(presetNames as readonly string[]).includes(name)) {
+    if (typeof name !== 'string') {
+      throw new SettingsError(`.presets[${index}]`, `expected a preset name (a string), got ${describe(name)}`);
+    }
+    if (!(presetNames as readonly string[]).includes(name)) {
       throw new SettingsError(`.presets[${index}]`, `unknown preset ${describe(name)}; known presets: ${presetNames.join(', ')}`);
     }
     return builtInPresets[name as keyof typeof builtInPresets];
   });
 }
 
+/** A bad value as a user would recognise it: `"postgres"`, `1`, `null`, `an array`, `an object`. */
 function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `"${value}"` : typeof value;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return typeof value === 'object' ? 'an object' : typeof value;
 }

@@ -39,10 +39,16 @@ export function describeThrow(node: ts.Node): string {
  * the end of the function, or the statement that loses the last reference.
  */
 export function describeLeakPath(leak: LeakPath, container: ts.Node): string {
-  const cause = leak.exceptional && leak.thrownAt ? `, reached ${describeThrow(leak.thrownAt)}` : '';
+  const causeNode = leak.firstThrownAt ?? leak.thrownAt;
+  const cause = leak.exceptional && causeNode ? `, reached ${describeThrow(causeNode)}` : '';
   switch (leak.kind) {
-    case 'throw':
-      return leak.thrownAt ? describeThrow(leak.thrownAt) : 'when an exception leaves the function';
+    case 'throw': {
+      if (!leak.thrownAt) return 'when an exception leaves the function';
+      const earlier = leak.firstThrownAt && leak.firstThrownAt !== leak.thrownAt ? leak.firstThrownAt : undefined;
+      return earlier
+        ? `${describeThrow(leak.thrownAt)} after \`${describeOperation(earlier)}\` on line ${lineOf(earlier)} threw`
+        : describeThrow(leak.thrownAt);
+    }
     case 'return':
       return ts.isYieldExpression(leak.at!)
         ? `when the consumer stops iterating at the \`yield\` on line ${lineOf(leak.at)}${cause}`
@@ -50,6 +56,7 @@ export function describeLeakPath(leak: LeakPath, container: ts.Node): string {
     case 'end':
       return `${describeEnd(container)}${cause}`;
     case 'overwritten':
+      if (leak.continuedAt) return `on the \`continue\` at line ${lineOf(leak.continuedAt)}${cause}`;
       return leak.at && isAcquisitionSite(leak.at)
         ? `when the loop comes back to line ${lineOf(leak.at)} and acquires another one${cause}`
         : `when its last reference is overwritten at line ${lineOf(leak.at!)}${cause}`;

@@ -30,7 +30,8 @@ describe('switch', () => {
     const g = cfgOf(code);
     expect(g.normalSuccessorsOf('one()')).toEqual(['dflt()']);
     expect(g.normalSuccessorsOf('dflt()')).toEqual(['two()']);
-    expect(g.normalSuccessorsOf('two()')).toEqual(['after()']);
+    expect(g.normalSuccessorsOf('two()')).toEqual(['break;']);
+    expect(g.normalSuccessorsOf('break;')).toEqual(['after()']);
     expect(g.normalSuccessorsOf('three()')).toEqual(['after()']);
     expect(g.reaches('two()', 'three()')).toBe(false);
   });
@@ -157,7 +158,8 @@ describe('loops', () => {
   it('for (;;) with a break completes only through the break', () => {
     const g = cfgOf(`function f() { for (;;) { if (done()) break; tick(); } after(); }`);
     expect(g.reaches(ENTRY, 'after()')).toBe(true);
-    expect(g.edgeOutcomes({ branch: 'done()' }, 'after()')).toEqual(['truthy']);
+    expect(g.edgeOutcomes({ branch: 'done()' }, 'break;')).toEqual(['truthy']);
+    expect(g.normalSuccessorsOf('break;')).toEqual(['after()']);
   });
 
   it('for…of: the binding runs once per iteration, and zero iterations are possible', () => {

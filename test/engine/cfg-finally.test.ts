@@ -214,8 +214,10 @@ describe('break and continue through finally', () => {
         }
         after();
       }`);
-    expect(g.edgeOutcomes({ branch: 'x' }, 'after()')).toEqual(['truthy']);
-    expect(g.edgeOutcomes({ branch: 'x.y' }, 'rest(x)')).toEqual(['truthy']);
+    expect(g.edgeOutcomes({ branch: 'x' }, 'break;')).toEqual(['truthy']);
+    expect(g.normalSuccessorsOf('break;')).toEqual(['after()']);
+    expect(g.edgeOutcomes({ branch: 'x.y' }, 'break block;')).toEqual(['truthy']);
+    expect(g.normalSuccessorsOf('break block;')).toEqual(['rest(x)']);
     expect(g.reaches({ branch: 'x' }, 'rest(x)', { avoiding: [{ branch: 'x.y' }] })).toBe(false);
   });
 

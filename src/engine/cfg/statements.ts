@@ -46,7 +46,8 @@ export function visitStatement(
     case ts.SyntaxKind.ContinueStatement: {
       const { label } = statement as ts.BreakOrContinueStatement;
       const kind = statement.kind === ts.SyntaxKind.BreakStatement ? 'break' : 'continue';
-      builder.jump(cursor, { kind, label: label?.text });
+      // A step of its own, so that a message can name the `continue` that skipped a release.
+      builder.jump(builder.step(cursor, statement), { kind, label: label?.text });
       return UNREACHABLE;
     }
     case ts.SyntaxKind.TryStatement:

@@ -127,17 +127,14 @@ function edgeState(edge: Edge, operation: ts.Node, effect: StepEffect): Ownershi
 function thrownFrom(operation: ts.Node, state: OwnershipState | undefined): OwnershipState | undefined {
   if (!state) return undefined;
   if (!isOwned(state)) return { ...state, returnedAt: undefined };
-  return { ...state, viaException: true, thrownAt: operation, returnedAt: undefined };
+  const firstThrownAt = state.viaException ? state.firstThrownAt : operation;
+  return { ...state, viaException: true, thrownAt: operation, firstThrownAt, returnedAt: undefined };
 }
 
 function exitLeak(state: OwnershipState, throwing: boolean): LeakPath {
-  if (throwing) return { kind: 'throw', exceptional: true, thrownAt: state.thrownAt };
-  return {
-    kind: state.returnedAt ? 'return' : 'end',
-    exceptional: state.viaException,
-    at: state.returnedAt,
-    thrownAt: state.thrownAt,
-  };
+  const { thrownAt, firstThrownAt } = state;
+  if (throwing) return { kind: 'throw', exceptional: true, thrownAt, firstThrownAt };
+  return { kind: state.returnedAt ? 'return' : 'end', exceptional: state.viaException, at: state.returnedAt, thrownAt, firstThrownAt };
 }
 
 function pathEnd(state: OwnershipState): PathEnd | undefined {
@@ -158,9 +155,11 @@ function pathEnd(state: OwnershipState): PathEnd | undefined {
 }
 
 /**
- * The leak a message names: a leak on the normal path outranks one that needs an exception
- * (those get their own message); then a way out of the function (a `return`, its end, a throw)
- * outranks a lost reference; among equals, the earliest line, then the first found.
+ * The leak a message names. A leak on a normal path outranks one that needs an exception (those
+ * get their own message); among exception paths, one that needs a single exception outranks one
+ * that needs several; a reference lost in the middle of the function (the loop acquiring again,
+ * an overwrite) outranks an exit, since it is where the connection is lost first; then the
+ * earliest line, then the first found.
  */
 export function chooseLeak(leaks: readonly LeakPath[]): LeakPath | undefined {
   let best: LeakPath | undefined;
@@ -172,12 +171,14 @@ export function chooseLeak(leaks: readonly LeakPath[]): LeakPath | undefined {
 
 function compareLeaks(a: LeakPath, b: LeakPath): number {
   if (a.exceptional !== b.exceptional) return a.exceptional ? 1 : -1;
-  const rank = (leak: LeakPath): number => (leak.kind === 'overwritten' ? 1 : 0);
+  const exceptions = (leak: LeakPath): number => (!leak.exceptional ? 0 : leak.firstThrownAt === leak.thrownAt ? 1 : 2);
+  if (exceptions(a) !== exceptions(b)) return exceptions(a) - exceptions(b);
+  const rank = (leak: LeakPath): number => (leak.kind === 'overwritten' ? 0 : 1);
   if (rank(a) !== rank(b)) return rank(a) - rank(b);
   return lineOfLeak(a) - lineOfLeak(b);
 }
 
 function lineOfLeak(leak: LeakPath): number {
-  const node = leak.exceptional ? leak.thrownAt : leak.at;
+  const node = leak.exceptional ? leak.firstThrownAt : leak.at;
   return node ? lineOf(node) : Number.MAX_SAFE_INTEGER;
 }

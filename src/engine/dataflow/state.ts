@@ -38,6 +38,10 @@ export interface OwnershipState {
   readonly viaException: boolean;
   /** The operation whose exception this path followed most recently while owning the resource. */
   readonly thrownAt?: ts.Node;
+  /** The first such operation: where the path left the normal flow. */
+  readonly firstThrownAt?: ts.Node;
+  /** The `continue` this path took most recently while owning the resource. */
+  readonly continuedAt?: ts.Node;
   /** The `return` statement this path is leaving by, on its way through `finally` blocks. */
   readonly returnedAt?: ts.Node;
   /** What this path knows about the truthiness of tracked local variables (see `facts.ts`). */
@@ -52,8 +56,12 @@ export interface LeakPath {
   readonly exceptional: boolean;
   /** The return statement, the overwriting node, or the discarded acquisition. */
   readonly at?: ts.Node;
-  /** The throwing operation the path followed, when it did. */
+  /** The throwing operation the path followed last, when it did. */
   readonly thrownAt?: ts.Node;
+  /** The first throwing operation the path followed: the cause a message names. */
+  readonly firstThrownAt?: ts.Node;
+  /** For a connection lost when a loop acquires again: the `continue` that went back. */
+  readonly continuedAt?: ts.Node;
 }
 
 export const UNACQUIRED: OwnershipState = {

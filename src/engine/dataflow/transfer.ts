@@ -61,6 +61,8 @@ export function applyStep(context: OwnershipContext, step: CfgNode, state: Owner
     case ts.SyntaxKind.ArrowFunction:
     case ts.SyntaxKind.FunctionExpression:
       return unchanged(createClosure(context, ast as ts.FunctionLikeDeclaration, state));
+    case ts.SyntaxKind.ContinueStatement:
+      return unchanged(isOwned(state) ? { ...state, continuedAt: ast } : state);
     default:
       return unchanged(state);
   }
@@ -87,7 +89,8 @@ function acquire(context: OwnershipContext, state: OwnershipState): StepEffect {
   const use = outerValue(event).parent;
   let leak: LeakPath | undefined;
   if (isOwned(state) && [...state.aliases].every((symbol) => bindsSymbol(context, use, symbol))) {
-    leak = { kind: 'overwritten', exceptional: state.viaException, at: event, thrownAt: state.thrownAt };
+    const { viaException: exceptional, thrownAt, firstThrownAt, continuedAt } = state;
+    leak = { kind: 'overwritten', exceptional, at: event, thrownAt, firstThrownAt, continuedAt };
   }
   if (isDiscarded(context, use, outerValue(event))) {
     return { thrown: state, leak: leak ?? { kind: 'discarded', exceptional: false, at: event } };
@@ -106,8 +109,10 @@ function isDiscarded(context: OwnershipContext, use: ts.Node, value: ts.Expressi
   }
   if (ts.isBinaryExpression(use) && use.operatorToken.kind === ts.SyntaxKind.CommaToken) return use.left === value;
   if ((ts.isPropertyAccessExpression(use) || ts.isElementAccessExpression(use)) && use.expression === value) {
-    // Used as a receiver and dropped — unless the call is `.catch()`/`.then()` on a pending promise.
-    return !ts.isCallExpression(use.parent) || !['then', 'catch', 'finally'].includes(propertyName(use) ?? '');
+    // Used as a receiver and dropped — unless the call is `.catch()`/`.then()` on a pending
+    // promise, or the release itself (`(await pool.connect()).release()`).
+    const kept = ['then', 'catch', 'finally', ...context.tracked.resource.release];
+    return !ts.isCallExpression(use.parent) || !kept.includes(propertyName(use) ?? '');
   }
   return false;
 }
@@ -174,7 +179,8 @@ function rebind(bindings: readonly (readonly [ts.Symbol, boolean])[], state: Own
   for (const [symbol, holds] of bindings) if (holds) aliases.add(symbol);
   const next = withAliases(state, aliases);
   if (aliases.size === 0 && state.aliases.size > 0 && isOwned(state)) {
-    const leak: LeakPath = { kind: 'overwritten', exceptional: state.viaException, at, thrownAt: state.thrownAt };
+    const { viaException: exceptional, thrownAt, firstThrownAt } = state;
+    const leak: LeakPath = { kind: 'overwritten', exceptional, at, thrownAt, firstThrownAt };
     return { thrown: next, leak };
   }
   return unchanged(next);

@@ -215,8 +215,28 @@ export function releasesByMethod(context: OwnershipContext, call: ts.CallExpress
     resource.poolRelease.includes(name) &&
     first !== undefined &&
     isResource(context, first, state) &&
-    context.model.isPoolOf(receiver, resource)
+    context.model.isPoolOf(receiver, resource) &&
+    (!resource.releaseToOwnPool || !isAnotherPool(receiver, context.tracked.pool))
   );
+}
+
+/**
+ * `readers.release(db)` for a `db` taken from `writers`: two pools named differently, as far as
+ * the syntax tells (identifiers and property chains); anything else may be the same pool.
+ */
+function isAnotherPool(receiver: ts.Expression, origin: ts.Expression | undefined): boolean {
+  if (!origin) return false;
+  const name = (node: ts.Expression): string | undefined => {
+    const bare = skipOuterExpressions(node);
+    if (ts.isIdentifier(bare) || bare.kind === ts.SyntaxKind.ThisKeyword) return bare.getText();
+    if (ts.isPropertyAccessExpression(bare)) {
+      const base = name(bare.expression);
+      return base === undefined ? undefined : `${base}.${bare.name.text}`;
+    }
+    return undefined;
+  };
+  const [released, acquired] = [name(receiver), name(origin)];
+  return released !== undefined && acquired !== undefined && released !== acquired;
 }
 
 /** The value an expression was written in, seen through parentheses and casts. */

@@ -10,6 +10,8 @@ export interface TrackedResource {
   readonly resource: ResourceDefinition;
   /** The event yields a promise of the resource, not yet awaited (`const p = pool.connect()`). */
   readonly pending: boolean;
+  /** The pool it was taken from, when known (`pool` in `pool.acquire()`). */
+  readonly pool?: ts.Expression;
 }
 
 /**
@@ -61,7 +63,7 @@ export class ResourceModel {
     if (resultType.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return undefined;
     const event = acquisitionEvent(call);
     const pending = event === call && isThenableType(this.checker, call, resultType);
-    return { call, event, resource, pending };
+    return { call, event, resource, pending, pool: receiver };
   }
 
   /** Whether `expression` is a pool of `definition`, by its type or any base type of it. */

@@ -16,6 +16,11 @@ export interface ResourceDefinition {
   readonly release: readonly string[];
   /** Methods on the pool that give back the resource passed as their first argument. */
   readonly poolRelease: readonly string[];
+  /**
+   * Whether the pool release only accepts resources borrowed from that same pool (generic-pool
+   * rejects any other), rather than releasing whatever connection it is given (mysql2).
+   */
+  readonly releaseToOwnPool: boolean;
   /** Whether the release returns a promise that must be awaited (fixes write `await`). */
   readonly asyncRelease: boolean;
   /**
@@ -31,6 +36,7 @@ const pg: ResourceDefinition = {
   acquire: ['connect'],
   release: ['release'],
   poolRelease: [],
+  releaseToOwnPool: false,
   asyncRelease: false,
   suggestUsing: false,
 };
@@ -43,6 +49,8 @@ const mysql2: ResourceDefinition = {
   // `end()` on a pool connection releases it (deprecated, with a warning); `destroy()` closes it.
   release: ['release', 'destroy', 'end'],
   poolRelease: ['releaseConnection'],
+  // `pool.releaseConnection(conn)` just calls `conn.release()`, whichever pool it is called on.
+  releaseToOwnPool: false,
   asyncRelease: false,
   suggestUsing: true,
 };
@@ -53,6 +61,7 @@ const genericPool: ResourceDefinition = {
   acquire: ['acquire'],
   release: [],
   poolRelease: ['release', 'destroy'],
+  releaseToOwnPool: true,
   asyncRelease: true,
   suggestUsing: false,
 };
@@ -63,6 +72,7 @@ const typeorm: ResourceDefinition = {
   acquire: ['createQueryRunner'],
   release: ['release'],
   poolRelease: [],
+  releaseToOwnPool: false,
   asyncRelease: true,
   suggestUsing: false,
 };

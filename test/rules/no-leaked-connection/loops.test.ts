@@ -158,7 +158,7 @@ const invalid: Invalid[] = [
           client.release();
         }
       }`),
-    errors: [leak('pg', 3, 'leaked', `when the function ends at line ${fileLine(7)}`)],
+    errors: [leak('pg', 3, 'leaked', `on the \`continue\` at line ${fileLine(4)}`)],
   },
 
   {

@@ -143,8 +143,8 @@ function controlFlowForEveryPreset(): { valid: Valid[]; invalid: Invalid[] } {
             }
             return ids.length;
           }`),
-        // Both the next iteration and the `return` lose it; an exit is the path the message names.
-        errors: [leak(preset, 4, 'leaked', `on the \`return\` at line ${fileLine(7)}`)],
+        // Both the next iteration and the `return` lose it; the message names where it is lost first.
+        errors: [leak(preset, 4, 'leaked', `when the loop comes back to line ${fileLine(4)} and acquires another one`)],
       },
       {
         name: named('the release in an inner try is skipped when code before it throws'),
