@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import { isOwned, type OwnershipState, withStatus } from './state.js';
-import { isLocalSymbol, isResource, type OwnershipContext, outerValue, symbolOf } from './values.js';
+import { isLocalSymbol, isResource, type OwnershipContext, outerValue, releaseCallsOf, symbolOf } from './values.js';
 
 /*
  * Closures and the release: a function that releases the connection owns it once it is handed
@@ -77,16 +77,13 @@ function releasesCapturedResource(
 /** The variables a function body releases, by name resolution of `x.release()` / `pool.release(x)`. */
 export function symbolsReleasedIn(context: OwnershipContext, closure: ts.FunctionLikeDeclaration): ReadonlySet<ts.Symbol> {
   const released = new Set<ts.Symbol>();
-  const { resource } = context.tracked;
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node)) {
-      const name = calledMethodName(node);
-      const receiver = callReceiver(node);
-      let target: ts.Expression | undefined;
-      if (name !== undefined && receiver && resource.release.includes(name)) target = receiver;
-      else if (name !== undefined && receiver && resource.poolRelease.includes(name)) target = node.arguments[0];
-      const symbol = target && ts.isIdentifier(skipOuterExpressions(target)) ? symbolOf(context, skipOuterExpressions(target)) : undefined;
-      if (symbol) released.add(symbol);
+      for (const call of releaseCallsOf(node, context.tracked.resource)) {
+        const target = skipOuterExpressions(call.released);
+        const symbol = ts.isIdentifier(target) ? symbolOf(context, target) : undefined;
+        if (symbol) released.add(symbol);
+      }
     }
     ts.forEachChild(node, visit);
   };

@@ -2,6 +2,7 @@ import ts from 'typescript';
 import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
 import type { ControlFlowGraph, Outcome } from '../cfg/index.js';
 import type { TrackedResource } from '../resources/model.js';
+import { releaseCallsOf } from './values.js';
 
 /**
  * What a path knows about a local variable's truthiness: learned from a write (`released =
@@ -104,12 +105,10 @@ const candidatesByContainer = new WeakMap<ts.Node, ReadonlyMap<ts.Symbol, readon
 function guardsResource(region: ts.Node, tracked: TrackedResource): boolean {
   const event = tracked.event;
   if (event.getSourceFile() === region.getSourceFile() && event.pos >= region.pos && event.end <= region.end) return true;
-  const releases = new Set([...tracked.resource.release, ...tracked.resource.poolRelease]);
   const visit = (node: ts.Node): boolean => {
     if (ts.isCallExpression(node)) {
-      const callee = skipOuterExpressions(node.expression);
-      if (ts.isPropertyAccessExpression(callee) && releases.has(callee.name.text)) return true;
-      if (ts.isIdentifier(callee) && node.arguments.length === 0) return true; // a local `done()`
+      if (releaseCallsOf(node, tracked.resource).length > 0) return true;
+      if (ts.isIdentifier(skipOuterExpressions(node.expression)) && node.arguments.length === 0) return true; // a local `done()`
     }
     return ts.forEachChild(node, visit) ?? false;
   };

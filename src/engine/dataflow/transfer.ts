@@ -16,13 +16,13 @@ import {
 import {
   isLocalSymbol,
   isResource,
-  isTypeOfResource,
   destructuredPairs,
   promiseCombinatorEntries,
   mayHoldResource,
   type OwnershipContext,
   outerValue,
   releasesByMethod,
+  releasesSameKind,
   symbolOf,
 } from './values.js';
 
@@ -261,21 +261,6 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
   }
   // Any other call borrows the resource: the caller still owns it afterwards.
   return unchanged(state);
-}
-
-function releasesSameKind(context: OwnershipContext, node: ts.CallExpression): boolean {
-  const name = calledMethodName(node);
-  const receiver = callReceiver(node);
-  if (name === undefined || receiver === undefined) return false;
-  const { resource } = context.tracked;
-  const first = node.arguments[0];
-  if (resource.release.includes(name)) return isTypeOfResource(context, receiver);
-  return (
-    resource.poolRelease.includes(name) &&
-    first !== undefined &&
-    isTypeOfResource(context, first) &&
-    context.model.isPoolOf(receiver, resource)
-  );
 }
 
 function awaitValue(context: OwnershipContext, node: ts.AwaitExpression, state: OwnershipState): StepEffect {

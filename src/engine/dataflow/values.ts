@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import type { ResourceModel, TrackedResource } from '../resources/model.js';
+import type { ResourceDefinition } from '../resources/presets.js';
 import type { HelperSummaries } from '../summaries/index.js';
 import { isTransparentWrapper, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
@@ -201,22 +202,43 @@ export function enclosingContainer(node: ts.Node): ts.Node {
 }
 
 /**
- * The method name of a call whose receiver is the resource (`client.release()`), when the call
- * is one the resource's definition says gives it back.
+ * What a call of a release method gives back: `x.release()` gives back `x`; a pool's release
+ * method, `pool.release(x)`, gives back its first argument to `pool`. Syntax only — callers check
+ * what `x` is and, for a pool, its type. A name that is both kinds yields both readings.
  */
-export function releasesByMethod(context: OwnershipContext, call: ts.CallExpression, state: OwnershipState): boolean {
+export interface ReleaseCall {
+  readonly released: ts.Expression;
+  readonly pool?: ts.Expression;
+}
+
+export function releaseCallsOf(call: ts.CallExpression, resource: ResourceDefinition): ReleaseCall[] {
   const name = calledMethodName(call);
   const receiver = callReceiver(call);
-  if (name === undefined || receiver === undefined) return false;
-  const { resource } = context.tracked;
-  if (resource.release.includes(name) && (isResource(context, receiver, state) || isHeldBy(context, receiver, state))) return true;
+  if (name === undefined || receiver === undefined) return [];
+  const readings: ReleaseCall[] = [];
+  if (resource.release.includes(name)) readings.push({ released: receiver });
   const first = call.arguments[0];
-  return (
-    resource.poolRelease.includes(name) &&
-    first !== undefined &&
-    isResource(context, first, state) &&
-    context.model.isPoolOf(receiver, resource) &&
-    (!resource.releaseToOwnPool || !isAnotherPool(receiver, context.tracked.pool))
+  if (resource.poolRelease.includes(name) && first !== undefined) readings.push({ released: first, pool: receiver });
+  return readings;
+}
+
+/** Whether the call gives back the tracked resource (directly, or through a local object holding it). */
+export function releasesByMethod(context: OwnershipContext, call: ts.CallExpression, state: OwnershipState): boolean {
+  const { resource, pool: origin } = context.tracked;
+  return releaseCallsOf(call, resource).some(({ released, pool }) =>
+    pool === undefined
+      ? isResource(context, released, state) || isHeldBy(context, released, state)
+      : isResource(context, released, state) &&
+        context.model.isPoolOf(pool, resource) &&
+        (!resource.releaseToOwnPool || !isAnotherPool(pool, origin)),
+  );
+}
+
+/** Whether the call gives back some connection of the tracked one's kind (by type). */
+export function releasesSameKind(context: OwnershipContext, call: ts.CallExpression): boolean {
+  const { resource } = context.tracked;
+  return releaseCallsOf(call, resource).some(
+    ({ released, pool }) => isTypeOfResource(context, released) && (pool === undefined || context.model.isPoolOf(pool, resource)),
   );
 }
 
