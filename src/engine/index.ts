@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { buildControlFlowGraph, type FunctionContainer, type ThrowModel } from './cfg/index.js';
+import { buildControlFlowGraph, type ControlFlowGraph, type FunctionContainer, type ThrowModel } from './cfg/index.js';
 import { type AcquisitionVerdict, followAcquisition, followResource } from './dataflow/analyze.js';
 import type { FlowServices } from './dataflow/values.js';
 import { type ParameterFlow, SummaryCache } from './summaries/index.js';
@@ -84,13 +84,28 @@ function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: Engine
     // A bug in the engine must cost one function its checks, never the whole file: in the
     // editor a rule that throws wipes every diagnostic of the file.
     try {
-      const graph = buildControlFlowGraph(container, options.throwModel);
+      const graph = graphOf(container, options.throwModel);
       for (const acquisition of acquisitions) verdicts.push(followAcquisition(graph, acquisition, services));
     } catch (error) {
       failures.push(analysisFailed(acquisitions[0]!.call, error));
     }
   }
   return { verdicts, findings: [...verdicts.flatMap(leakFinding), ...failures] };
+}
+
+const graphs = new WeakMap<FunctionContainer, Map<ThrowModel, ControlFlowGraph>>();
+
+/**
+ * The graph of a function, built once per throw model however many times it is needed: for its
+ * own acquisitions and for the summary of a helper it is (nodes belong to one program, so the
+ * container alone is a sound key).
+ */
+function graphOf(container: FunctionContainer, throwModel: ThrowModel): ControlFlowGraph {
+  let byModel = graphs.get(container);
+  if (!byModel) graphs.set(container, (byModel = new Map<ThrowModel, ControlFlowGraph>()));
+  let graph = byModel.get(throwModel);
+  if (!graph) byModel.set(throwModel, (graph = buildControlFlowGraph(container, throwModel)));
+  return graph;
 }
 
 const summaryCaches = new WeakMap<ts.Program, Map<ThrowModel, SummaryCache>>();
@@ -107,7 +122,7 @@ function summariesFor(program: ts.Program, throwModel: ThrowModel): SummaryCache
     const model = new ResourceModel([], program, checker);
     const flow: ParameterFlow = (graph, tracked, initial) =>
       followResource(graph, tracked, { checker, model, summaries: created }, initial);
-    const created: SummaryCache = new SummaryCache(program, throwModel, buildControlFlowGraph, flow);
+    const created: SummaryCache = new SummaryCache(program, throwModel, graphOf, flow);
     cache = created;
     byModel.set(throwModel, cache);
   }

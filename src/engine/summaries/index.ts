@@ -51,12 +51,11 @@ function parameterReceiving(callee: FunctionWithBody, index: number): ts.Paramet
  */
 export class SummaryCache implements HelperSummaries {
   private readonly summaries = new Map<ts.Node, Map<ResourceDefinition, ReleaseSummary | 'computing'>>();
-  private readonly graphs = new Map<ts.Node, ControlFlowGraph>();
 
   constructor(
     private readonly program: ts.Program,
     private readonly throwModel: ThrowModel,
-    private readonly buildGraph: (container: FunctionContainer, model: ThrowModel) => ControlFlowGraph,
+    private readonly graphOf: (container: FunctionContainer, model: ThrowModel) => ControlFlowGraph,
     private readonly flow: ParameterFlow,
   ) {}
 
@@ -83,8 +82,7 @@ export class SummaryCache implements HelperSummaries {
   ): ReleaseSummary | undefined {
     const symbol = this.program.getTypeChecker().getSymbolAtLocation(name);
     if (!symbol) return undefined;
-    let graph = this.graphs.get(callee);
-    if (!graph) this.graphs.set(callee, (graph = this.buildGraph(callee, this.throwModel)));
+    const graph = this.graphOf(callee, this.throwModel);
     const held: OwnershipState = { status: 'held', aliases: new Set([symbol]), viaException: false, facts: new Map() };
     const { endsOnReturn, endsOnThrow } = this.flow(graph, { event: parameter, resource, pending: false }, held);
     const onlyReleased = (ends: ReadonlySet<string>) => [...ends].every((end) => end === 'released');
