@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { analysisFailedMessage, noLeakedConnectionMessages, type ThrowModel } from '../src/engine/index.js';
-import { analyzeForRule, missingTypeInformationMessage, toESTree } from './util/analysis.js';
+import { missingTypeInformationMessage, reportFindings } from './util/analysis.js';
 import { createRule } from './util/createRule.js';
 
 export type Options = [{ mayThrow?: ThrowModel }];
@@ -39,15 +39,7 @@ export default createRule<Options, MessageIds>({
   create(context, [{ mayThrow = 'every-call' }]) {
     return {
       Program(program: TSESTree.Program) {
-        const result = analyzeForRule(context, mayThrow);
-        if (!result) {
-          context.report({ node: program, loc: { line: 1, column: 0 }, messageId: 'missingTypeInformation' });
-          return;
-        }
-        for (const finding of result.analysis.findings) {
-          if (finding.rule !== 'no-leaked-connection') continue;
-          context.report({ node: toESTree(result.services, finding.node), messageId: finding.messageId, data: finding.data });
-        }
+        reportFindings(context, program, 'no-leaked-connection', mayThrow);
       },
     };
   },

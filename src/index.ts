@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { TSESLint } from '@typescript-eslint/utils';
+import noEscapingConnection from '../rules/no-escaping-connection.js';
 import noLeakedConnection from '../rules/no-leaked-connection.js';
+import noUnawaitedQuery from '../rules/no-unawaited-query.js';
 
 /** Found by walking up from this module, so it works from `src/` (tests) and `dist/src/` alike. */
 function readPackageVersion(): string {
@@ -17,6 +19,8 @@ function readPackageVersion(): string {
 
 export const rules = {
   'no-leaked-connection': noLeakedConnection,
+  'no-unawaited-query': noUnawaitedQuery,
+  'no-escaping-connection': noEscapingConnection,
 } satisfies Record<string, TSESLint.RuleModule<string, readonly unknown[]>>;
 
 type RuleName = keyof typeof rules;

@@ -1,6 +1,6 @@
 import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type ts from 'typescript';
-import { analyzeSourceFile, type FileAnalysis, type ThrowModel } from '../../src/engine/index.js';
+import { analyzeSourceFile, type FileAnalysis, type Finding, type RuleName, type ThrowModel } from '../../src/engine/index.js';
 import { resourcesFromSettings } from './settings.js';
 
 export interface RuleAnalysis {
@@ -34,3 +34,46 @@ export function toESTree(services: ParserServicesWithTypeInformation, node: ts.N
 
 export const missingTypeInformationMessage =
   'eslint-plugin-connection-leaks needs type information for this file: lint it with typescript-eslint\'s parser and `languageOptions.parserOptions.projectService: true` (see the README), and make sure a tsconfig includes it.';
+
+/**
+ * The findings of one rule on the file being linted, each reported once; a file without type
+ * information gets one configuration error instead.
+ */
+export function reportFindings<MessageIds extends string>(
+  context: Readonly<TSESLint.RuleContext<MessageIds | 'missingTypeInformation', readonly unknown[]>>,
+  program: TSESTree.Program,
+  rule: RuleName,
+  throwModel: ThrowModel,
+  keep: (finding: Finding, result: RuleAnalysis) => boolean = () => true,
+): void {
+  const result = analyzeForRule(context, throwModel);
+  if (!result) {
+    if (firstReportInFile(context, 'missingTypeInformation')) {
+      context.report({ node: program, loc: { line: 1, column: 0 }, messageId: 'missingTypeInformation' });
+    }
+    return;
+  }
+  for (const finding of result.analysis.findings) {
+    if (finding.rule !== rule || !keep(finding, result)) continue;
+    if (finding.messageId === 'analysisFailed' && !firstReportInFile(context, `analysisFailed:${finding.node.pos}`)) continue;
+    context.report({
+      node: toESTree(result.services, finding.node),
+      messageId: finding.messageId as MessageIds,
+      data: finding.data,
+    });
+  }
+}
+
+const reportedInFile = new WeakMap<object, Set<string>>();
+
+/**
+ * Problems of the plugin rather than of the code (no type information, an engine failure) are
+ * the same for every rule: the first rule to meet one in a file reports it, the others stay quiet.
+ */
+function firstReportInFile(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, key: string): boolean {
+  let reported = reportedInFile.get(context.sourceCode);
+  if (!reported) reportedInFile.set(context.sourceCode, (reported = new Set<string>()));
+  if (reported.has(key)) return false;
+  reported.add(key);
+  return true;
+}

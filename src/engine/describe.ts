@@ -71,7 +71,34 @@ function isAcquisitionSite(node: ts.Node): boolean {
 
 function describeEnd(container: ts.Node): string {
   if (ts.isSourceFile(container)) return 'at the end of the module';
+  return `when the function ends at line ${endLine(container)}`;
+}
+
+function endLine(container: ts.Node): number {
   const sourceFile = container.getSourceFile();
-  const line = sourceFile.getLineAndCharacterOfPosition(container.getEnd()).line + 1;
-  return `when the function ends at line ${line}`;
+  return sourceFile.getLineAndCharacterOfPosition(container.getEnd()).line + 1;
+}
+
+/** Code as the user wrote it, on one line and cut to a readable length. */
+export function describeCode(node: ts.Node): string {
+  return shorten(node.getText());
+}
+
+/** "line 12", or "line 12 of cache.ts" for a node in another file than `from`. */
+export function describeLocation(node: ts.Node, from: ts.Node): string {
+  const file = node.getSourceFile();
+  if (file === from.getSourceFile()) return `line ${lineOf(node)}`;
+  return `line ${lineOf(node)} of ${file.fileName.split('/').pop()}`;
+}
+
+/** How a function that acquired is left: "the `return` on line 7", "the function ends at line 12". */
+export function describeExit(kind: 'return' | 'end' | 'throw', at: ts.Node | undefined, container: ts.Node): string {
+  switch (kind) {
+    case 'return':
+      return ts.isYieldExpression(at!) ? `the \`yield\` on line ${lineOf(at)}` : `the \`return\` on line ${lineOf(at!)}`;
+    case 'end':
+      return ts.isSourceFile(container) ? 'the end of the module' : `the function ends at line ${endLine(container)}`;
+    case 'throw':
+      return at ? `the exception from \`${describeOperation(at)}\` on line ${lineOf(at)} leaves the function` : 'an exception leaves the function';
+  }
 }

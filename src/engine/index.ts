@@ -4,8 +4,8 @@ import { type AcquisitionVerdict, followAcquisition, followResource } from './da
 import type { FlowServices } from './dataflow/values.js';
 import { type ParameterFlow, SummaryCache } from './summaries/index.js';
 import { enclosingContainer } from './dataflow/values.js';
-import { describeLeakPath, describeOperation } from './describe.js';
-import type { NoLeakedConnectionMessageId } from './messages.js';
+import { escapeFindings, type Finding, leakFinding, raceFindings, type RuleName } from './findings.js';
+import { floatingPoolQueries } from './poolQueries.js';
 import { type Acquisition, ResourceModel } from './resources/model.js';
 import type { ResourceDefinition } from './resources/presets.js';
 
@@ -14,20 +14,15 @@ export type { LeakPath, LeakKind } from './dataflow/state.js';
 export type { ThrowModel } from './cfg/index.js';
 export { buildControlFlowGraph } from './cfg/index.js';
 export { allPresets, builtInPresets, presetNames, type PresetName, type ResourceDefinition } from './resources/presets.js';
-export { analysisFailedMessage, formatMessage, noLeakedConnectionMessages, type NoLeakedConnectionMessageId } from './messages.js';
+export * from './messages.js';
+export type { Finding, RuleName } from './findings.js';
+export type { Escape, EscapeKind } from './dataflow/escapes.js';
+export type { QueryRace, RacePoint } from './dataflow/queries.js';
+export { sinkMatchesSpecifier } from './sinks.js';
 
 export interface EngineOptions {
   readonly throwModel: ThrowModel;
   readonly resources: readonly ResourceDefinition[];
-}
-
-/** One problem to report, independent of the front end that shows it. */
-export interface Finding {
-  readonly rule: 'no-leaked-connection';
-  /** The node to report on (for leaks: the acquiring call). */
-  readonly node: ts.Node;
-  readonly messageId: NoLeakedConnectionMessageId | 'analysisFailed';
-  readonly data: Readonly<Record<string, string>>;
 }
 
 export interface FileAnalysis {
@@ -87,10 +82,32 @@ function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: Engine
       const graph = graphOf(container, options.throwModel);
       for (const acquisition of acquisitions) verdicts.push(followAcquisition(graph, acquisition, services));
     } catch (error) {
-      failures.push(analysisFailed(acquisitions[0]!.call, error));
+      failures.push(...analysisFailed(acquisitions[0]!.call, error));
     }
   }
-  return { verdicts, findings: [...verdicts.flatMap(leakFinding), ...failures] };
+  const findings = [
+    ...verdicts.flatMap(leakFinding),
+    ...distinctByNode(verdicts.flatMap(raceFindings)),
+    ...poolQueryFindings(sourceFile, program, model, failures),
+    ...distinctByNode(verdicts.flatMap(escapeFindings)),
+  ];
+  return { verdicts, findings: [...findings, ...failures] };
+}
+
+function poolQueryFindings(sourceFile: ts.SourceFile, program: ts.Program, model: ResourceModel, failures: Finding[]): Finding[] {
+  try {
+    return floatingPoolQueries(sourceFile, program, model);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    failures.push({ rule: 'no-unawaited-query', node: sourceFile, messageId: 'analysisFailed', data: { error: message } });
+    return [];
+  }
+}
+
+/** One finding per node and rule: two acquisitions may meet the same query or the same escape (`a ?? b`). */
+function distinctByNode(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<ts.Node>();
+  return findings.filter((finding) => !seen.has(finding.node) && seen.add(finding.node));
 }
 
 const graphs = new WeakMap<FunctionContainer, Map<ThrowModel, ControlFlowGraph>>();
@@ -129,10 +146,13 @@ function summariesFor(program: ts.Program, throwModel: ThrowModel): SummaryCache
   return cache;
 }
 
-function analysisFailed(node: ts.Node, error: unknown): Finding {
+/** Reported by every rule: each of them lost its checks of this function. */
+function analysisFailed(node: ts.Node, error: unknown): Finding[] {
   const message = error instanceof Error ? error.message : String(error);
-  return { rule: 'no-leaked-connection', node, messageId: 'analysisFailed', data: { error: message } };
+  return RULES.map((rule) => ({ rule, node, messageId: 'analysisFailed', data: { error: message } }));
 }
+
+const RULES: readonly RuleName[] = ['no-leaked-connection', 'no-unawaited-query', 'no-escaping-connection'];
 
 /** Every call that acquires, found by a syntactic pre-filter and then confirmed by type. */
 function findAcquisitions(sourceFile: ts.SourceFile, model: ResourceModel, failures: Finding[]): Acquisition[] {
@@ -143,30 +163,11 @@ function findAcquisitions(sourceFile: ts.SourceFile, model: ResourceModel, failu
         const acquisition = model.matchAcquisition(node);
         if (acquisition) found.push(acquisition);
       } catch (error) {
-        failures.push(analysisFailed(node, error));
+        failures.push(...analysisFailed(node, error));
       }
     }
     ts.forEachChild(node, visit);
   };
   visit(sourceFile);
   return found;
-}
-
-function leakFinding(verdict: AcquisitionVerdict): Finding[] {
-  const { leak, acquisition } = verdict;
-  if (!leak) return [];
-  const messageId: NoLeakedConnectionMessageId =
-    leak.kind === 'discarded' ? 'discarded' : leak.exceptional ? 'leakedOnException' : 'leaked';
-  return [
-    {
-      rule: 'no-leaked-connection',
-      node: acquisition.call,
-      messageId,
-      data: {
-        resource: acquisition.resource.name,
-        acquire: describeOperation(acquisition.call),
-        path: describeLeakPath(leak, verdict.graph.container),
-      },
-    },
-  ];
 }

@@ -21,3 +21,41 @@ export const analysisFailedMessage =
 export function formatMessage(template: string, data: Readonly<Record<string, string>>): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => data[key] ?? whole);
 }
+
+/**
+ * `no-unawaited-query`. `{{race}}` names what the query runs into: "`client.release()` on line 9
+ * gives the connection back to the pool", "the `return` on line 7"; `{{cause}}` the exception a
+ * path needs to get there, if any.
+ */
+export const noUnawaitedQueryMessages = {
+  unawaitedBeforeRelease:
+    '`{{query}}` is not awaited before `{{release}}` on line {{line}} gives the {{resource}} connection back to the pool{{cause}}: the next borrower gets a connection still running this query, and its error goes unhandled. Await the query before releasing the connection.',
+  unawaitedBeforeExit:
+    '`{{query}}` on the {{resource}} connection is not awaited before {{exit}}{{cause}}: nothing waits for the query, so its error goes unhandled and the caller cannot know when it has run. Await it, or return its promise.',
+  unawaitedInCallback:
+    '`{{query}}` runs in a callback whose promise `{{callee}}` ignores, so the query is still running when {{race}}{{cause}}, and its error goes unhandled. Await each query in a `for…of` loop, or `await Promise.all(…)` over `.map(…)`.',
+  floatingPoolQuery:
+    'The promise of `{{query}}` is dropped: its error goes unhandled and the caller cannot know when the query has run. Await it, or return its promise.',
+} as const;
+
+export type NoUnawaitedQueryMessageId = keyof typeof noUnawaitedQueryMessages;
+
+/**
+ * `no-escaping-connection`. `{{target}}` is the code that receives the connection, as written.
+ */
+export const noEscapingConnectionMessages = {
+  storedInOuterVariable:
+    'The {{resource}} connection from `{{acquire}}` escapes into `{{target}}`, a variable outside this function, where no check can follow it to a release. Keep it in a local variable and release it in a `finally` block, or return it to hand it to the caller.',
+  storedInProperty:
+    'The {{resource}} connection from `{{acquire}}` escapes into `{{target}}`, a property of an object this function did not create, where no check can follow it to a release. Pass the connection as an argument instead, or release it here in a `finally` block.',
+  storedInThisField:
+    'The {{resource}} connection from `{{acquire}}` is stored in `{{target}}`, but no method of {{owner}} releases it. Give the class a method that releases it (`close()`, `[Symbol.asyncDispose]()`), or keep the connection local to this function.',
+  storedInCollection:
+    'The {{resource}} connection from `{{acquire}}` is added to `{{target}}`, which outlives this function, where no check can follow it to a release. Release it in this function, or list the collection in `allowedEscapes` if its owner releases every element.',
+  capturedByCallback:
+    'The {{resource}} connection from `{{acquire}}` is captured by a callback passed to `{{target}}`, which runs later: by then this function may have released the connection, or nothing ever will. Release it inside the callback, or take a fresh connection there.',
+  passedToStoringFunction:
+    'The {{resource}} connection from `{{acquire}}` is passed to `{{target}}`, which stores it beyond the call ({{storedAt}}), where no check can follow it to a release. Release it in this function, or give its new owner a method that releases it.',
+} as const;
+
+export type NoEscapingConnectionMessageId = keyof typeof noEscapingConnectionMessages;

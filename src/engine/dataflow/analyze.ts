@@ -4,6 +4,8 @@ import type { Acquisition, TrackedResource } from '../resources/model.js';
 import { lineOf } from '../describe.js';
 import { conditionVariablesFor, liveConditionVariables } from './facts.js';
 import { conditionVariable, refine, relevantFacts } from './refine.js';
+import type { Escape } from './escapes.js';
+import { exitRaces, queriesOnException, type QueryRace, trackQueries } from './queries.js';
 import { isOwned, type LeakPath, type OwnershipState, stateKey, UNACQUIRED } from './state.js';
 import { applyStep, type StepEffect } from './transfer.js';
 import type { FlowServices, OwnershipContext } from './values.js';
@@ -18,6 +20,10 @@ export interface AcquisitionVerdict {
   readonly ends: ReadonlySet<PathEnd>;
   /** The leaking path to report — a normal-path leak when there is one — or none. */
   readonly leak?: LeakPath;
+  /** Every way the connection leaves the analysis' reach, once per expression. */
+  readonly escapes: readonly Escape[];
+  /** Queries on the connection not awaited before a release or an exit: one race per query, the one a message names. */
+  readonly races: readonly QueryRace[];
 }
 
 /** What following one resource through a graph found. */
@@ -27,13 +33,15 @@ export interface FlowResult {
   /** How the paths that leave by an exception end. */
   readonly endsOnThrow: ReadonlySet<PathEnd>;
   readonly leaks: readonly LeakPath[];
+  readonly escapes: readonly Escape[];
+  readonly races: readonly QueryRace[];
 }
 
 export function followAcquisition(graph: ControlFlowGraph, acquisition: Acquisition, services: FlowServices): AcquisitionVerdict {
   const flow = followResource(graph, acquisition, services);
   const ends = new Set([...flow.endsOnReturn, ...flow.endsOnThrow]);
   if (flow.leaks.length > 0) ends.add('leaked');
-  return { acquisition, graph, ends, leak: chooseLeak(flow.leaks) };
+  return { acquisition, graph, ends, leak: chooseLeak(flow.leaks), escapes: flow.escapes, races: chooseRaces(flow.races) };
 }
 
 /**
@@ -67,10 +75,18 @@ export function followResource(
   const leaks: LeakPath[] = [];
   const endsOnReturn = new Set<PathEnd>();
   const endsOnThrow = new Set<PathEnd>();
+  const escapes = new Map<ts.Node, Escape>();
+  const stored = new StoredReferences();
+  const races: QueryRace[] = [];
 
   const arrive = (target: number, state: OwnershipState): void => {
     if (target === graph.exit || target === graph.throwExit) {
       const throwing = target === graph.throwExit;
+      races.push(...exitRaces(state, throwing));
+      if (isOwned(state) && state.escape) {
+        stored.lose(state.escape, exitLeak(state, throwing));
+        return;
+      }
       const end = pathEnd(state);
       if (end) (throwing ? endsOnThrow : endsOnReturn).add(end);
       if (isOwned(state)) leaks.push(exitLeak(state, throwing));
@@ -104,15 +120,57 @@ export function followResource(
           for (const edge of node.successors) follow(edge, state);
           continue;
         }
-        const effect = applyStep(context, node, state);
-        if (effect.leak) leaks.push(effect.leak);
+        const owned = applyStep(context, node, state);
+        const queries = trackQueries(context, node, state, owned);
+        const effect: StepEffect = { ...owned, normal: queries.normal, thrown: queries.thrown };
+        races.push(...queries.races);
+        if (effect.leak && state.escape) stored.lose(state.escape, effect.leak);
+        else if (effect.leak) leaks.push(effect.leak);
+        const escape = effect.normal?.escape;
+        if (escape && effect.normal.status === 'escaped' && state.status !== 'escaped') escapes.set(escape.at, escape);
         for (const edge of node.successors) {
           follow(edge, edgeState(edge, node.ast!, effect));
         }
       }
     }
   }
-  return { endsOnReturn, endsOnThrow, leaks };
+  const settled = stored.settle();
+  for (const escape of settled.escapes) escapes.set(escape.at, escape);
+  leaks.push(...settled.leaks);
+  for (const [end, throwing] of settled.ends) (throwing ? endsOnThrow : endsOnReturn).add(end);
+  return { endsOnReturn, endsOnThrow, leaks, escapes: [...escapes.values()], races };
+}
+
+/**
+ * A connection stored elsewhere (`cached = client`, `req.db = client`) while this function keeps
+ * its own reference is an escape only if some path then leaves without releasing it: one that
+ * releases afterwards merely lent it. A path that ends normally still holding it commits the
+ * escape; if only exception paths do, the function is the owner and those paths leak.
+ */
+class StoredReferences {
+  private readonly lost: { escape: Escape; leak: LeakPath }[] = [];
+
+  lose(escape: Escape, leak: LeakPath): void {
+    this.lost.push({ escape, leak });
+  }
+
+  settle(): { escapes: Escape[]; leaks: LeakPath[]; ends: [PathEnd, boolean][] } {
+    const committed = new Set(this.lost.filter(({ leak }) => !leak.exceptional).map(({ escape }) => escape.at));
+    const escapes = new Map<ts.Node, Escape>();
+    const leaks: LeakPath[] = [];
+    const ends: [PathEnd, boolean][] = [];
+    for (const { escape, leak } of this.lost) {
+      const throwing = leak.kind === 'throw';
+      if (committed.has(escape.at)) {
+        escapes.set(escape.at, escape);
+        ends.push(['escaped', throwing]);
+      } else {
+        leaks.push(leak);
+        ends.push(['leaked', throwing]);
+      }
+    }
+    return { escapes: [...escapes.values()], leaks, ends };
+  }
 }
 
 /** The state an edge out of a step carries: its normal outcome, its exception, or an abandoned generator. */
@@ -124,8 +182,9 @@ function edgeState(edge: Edge, operation: ts.Node, effect: StepEffect): Ownershi
 }
 
 /** An exception edge: remember which operation threw while the path owned the resource. */
-function thrownFrom(operation: ts.Node, state: OwnershipState | undefined): OwnershipState | undefined {
-  if (!state) return undefined;
+function thrownFrom(operation: ts.Node, thrown: OwnershipState | undefined): OwnershipState | undefined {
+  if (!thrown) return undefined;
+  const state = queriesOnException(thrown, operation);
   if (!isOwned(state)) return { ...state, returnedAt: undefined };
   const firstThrownAt = state.viaException ? state.firstThrownAt : operation;
   return { ...state, viaException: true, thrownAt: operation, firstThrownAt, returnedAt: undefined };
@@ -181,4 +240,26 @@ function compareLeaks(a: LeakPath, b: LeakPath): number {
 function lineOfLeak(leak: LeakPath): number {
   const node = leak.exceptional ? leak.firstThrownAt : leak.at;
   return node ? lineOf(node) : Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * One race per query, the one a message names: a race on a normal path outranks one that needs
+ * an exception, a release outranks leaving the function, then the earliest line.
+ */
+export function chooseRaces(races: readonly QueryRace[]): QueryRace[] {
+  const best = new Map<ts.Node, QueryRace>();
+  for (const race of races) {
+    const known = best.get(race.query.query);
+    if (!known || compareRaces(race, known) < 0) best.set(race.query.query, race);
+  }
+  return [...best.values()];
+}
+
+function compareRaces(a: QueryRace, b: QueryRace): number {
+  const exceptional = (race: QueryRace): number => (race.query.thrownAt || race.point.kind === 'throw' ? 1 : 0);
+  if (exceptional(a) !== exceptional(b)) return exceptional(a) - exceptional(b);
+  const rank = (race: QueryRace): number => (race.point.kind === 'release' ? 0 : 1);
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  const line = (race: QueryRace): number => ('at' in race.point && race.point.at ? lineOf(race.point.at) : Number.MAX_SAFE_INTEGER);
+  return line(a) - line(b);
 }

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
+import { captureByDeferredCallback } from './escapes.js';
 import { isOwned, type OwnershipState, withStatus } from './state.js';
 import { isLocalSymbol, isResource, type OwnershipContext, outerValue, releaseCallsOf, symbolOf } from './values.js';
 
@@ -18,7 +19,8 @@ import { isLocalSymbol, isResource, type OwnershipContext, outerValue, releaseCa
 export function createClosure(context: OwnershipContext, closure: ts.FunctionLikeDeclaration, state: OwnershipState): OwnershipState {
   if (!isOwned(state)) return state;
   if (ts.isVariableDeclaration(outerValue(closure as ts.Expression).parent)) return state;
-  return releasesCapturedResource(context, closure, state) ? withStatus(state, 'transferred') : state;
+  if (releasesCapturedResource(context, closure, state)) return withStatus(state, 'transferred');
+  return captureByDeferredCallback(context, closure, closure as ts.Expression, state);
 }
 
 /** `res.on('close', client.release.bind(client))`: the release itself is handed over. */

@@ -2,7 +2,8 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import { symbolsReleasedIn } from './closures.js';
-import { isOwned, type OwnershipState, withAliases, withStatus } from './state.js';
+import { storeInOuterCollection } from './escapes.js';
+import { isOwned, type OwnershipState, withAliases } from './state.js';
 import { isLocalSymbol, mayHoldResource, type OwnershipContext, symbolOf } from './values.js';
 
 /*
@@ -17,10 +18,11 @@ export const COLLECTION_INSERTS = new Set(['push', 'unshift', 'splice', 'set', '
  * `clients.push(client)`: a local collection now holds the resource, and refers to it as an
  * alias would; any other collection (a field, an outer array) takes it out of reach.
  */
-export function storeInCollection(context: OwnershipContext, collection: ts.Expression | undefined, state: OwnershipState): OwnershipState {
+export function storeInCollection(context: OwnershipContext, insertion: ts.CallExpression, state: OwnershipState): OwnershipState {
+  const collection = callReceiver(insertion);
   const target = collection && skipOuterExpressions(collection);
   const symbol = target && ts.isIdentifier(target) ? symbolOf(context, target) : undefined;
-  if (!symbol || !isLocalSymbol(context, symbol)) return withStatus(state, 'escaped');
+  if (!symbol || !isLocalSymbol(context, symbol)) return storeInOuterCollection(state, insertion, collection);
   return withAliases(state, new Set([...state.aliases, symbol]));
 }
 

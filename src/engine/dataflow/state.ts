@@ -1,5 +1,7 @@
 import type ts from 'typescript';
+import type { Escape } from './escapes.js';
 import type { Fact } from './facts.js';
+import type { FloatingQuery } from './queries.js';
 
 /**
  * Where one acquired resource stands on one path.
@@ -48,6 +50,13 @@ export interface OwnershipState {
   readonly facts: ReadonlyMap<ts.Symbol, Fact>;
   /** `for…of` loops over a collection holding the resource that have bound it to their variable. */
   readonly iterated?: ReadonlySet<ts.Node>;
+  /**
+   * Where and into what the resource escaped (status `escaped`), or where a reference to it was
+   * stored while this function still holds it.
+   */
+  readonly escape?: Escape;
+  /** Queries on the resource whose promises nobody has awaited yet on this path, by query call. */
+  readonly floating?: ReadonlyMap<ts.Node, FloatingQuery>;
 }
 
 export interface LeakPath {
@@ -86,7 +95,14 @@ export function stateKey(state: OwnershipState, symbolIds: (symbol: ts.Symbol) =
     .sort()
     .join(',');
   const iterated = [...(state.iterated ?? [])].map((loop) => loop.pos).join(',');
-  return `${state.status}|${aliases}|${facts}|${iterated}|${state.viaException ? 'x' : ''}|${state.returnedAt ? 'r' : ''}`;
+  const floating = [...(state.floating?.values() ?? [])].map((query) => floatingKey(query, symbolIds)).sort().join(',');
+  const escape = state.escape ? state.escape.at.pos : '';
+  return `${state.status}|${aliases}|${facts}|${iterated}|${state.viaException ? 'x' : ''}|${state.returnedAt ? 'r' : ''}|${floating}|${escape}`;
+}
+
+function floatingKey(query: FloatingQuery, symbolIds: (symbol: ts.Symbol) => number): string {
+  const carriers = [...query.carriers].map(symbolIds).sort((a, b) => a - b).join('+');
+  return `${query.query.pos}:${carriers}:${query.origin?.pos ?? ''}:${query.thrownAt ? 'x' : ''}`;
 }
 
 export function withAliases(state: OwnershipState, aliases: ReadonlySet<ts.Symbol>): OwnershipState {
@@ -95,6 +111,20 @@ export function withAliases(state: OwnershipState, aliases: ReadonlySet<ts.Symbo
 
 export function withStatus(state: OwnershipState, status: ResourceStatus): OwnershipState {
   return { ...state, status };
+}
+
+/** The resource is out of the analysis' reach from here on; `escape` says where it went. */
+export function escaped(state: OwnershipState, escape: Escape): OwnershipState {
+  return { ...state, status: 'escaped', escape };
+}
+
+/**
+ * A reference to the resource is stored where the analysis cannot follow it, while this
+ * function keeps its own: whether that is an escape depends on what the path does next
+ * (see `StoredReferences` in `analyze.ts`). The first such store is the one a message names.
+ */
+export function storedElsewhere(state: OwnershipState, escape: Escape): OwnershipState {
+  return state.escape ? state : { ...state, escape };
 }
 
 /** The state with `fact` known about `symbol` (forgotten when `fact` is undefined). */

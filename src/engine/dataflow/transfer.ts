@@ -4,9 +4,11 @@ import type { CfgNode } from '../cfg/index.js';
 import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import type { ReleaseSummary } from '../summaries/index.js';
+import { functionLiteralOf } from '../settlement.js';
 import { bindIteration, COLLECTION_INSERTS, releasesEveryElement, storeInCollection } from './collections.js';
 import { replacesValue, truthinessOf } from './facts.js';
-import { isOwned, type LeakPath, type OwnershipState, withAliases, withFact, withStatus } from './state.js';
+import { captureByDeferredCallback, storeInOuterVariable, storeInProperty, untracked } from './escapes.js';
+import { isOwned, type LeakPath, type OwnershipState, storedElsewhere, withAliases, withFact, withStatus } from './state.js';
 import {
   callsLocalReleaser,
   createClosure,
@@ -137,7 +139,7 @@ function bindDeclaration(context: OwnershipContext, declaration: ts.VariableDecl
   if (!ts.isIdentifier(declaration.name)) {
     const bindings = initializer && localBindings(context, declaration.name, initializer, state);
     if (bindings) return rebind(bindings, state, declaration);
-    return unchanged(holds ? withStatus(state, 'escaped') : state);
+    return unchanged(holds ? untracked(state, declaration) : state);
   }
   const symbol = symbolOf(context, declaration.name);
   if (!symbol) return unchanged(state);
@@ -211,13 +213,17 @@ function assign(context: OwnershipContext, assignment: ts.BinaryExpression, stat
       state = withFact(state, symbol, known);
     }
     if (!symbol) return unchanged(state);
-    if (!isLocalSymbol(context, symbol)) return unchanged(holds ? withStatus(state, 'escaped') : state);
+    if (!isLocalSymbol(context, symbol)) return unchanged(holds ? storeInOuterVariable(state, assignment, target) : state);
     return rebind([[symbol, holds]], state, assignment);
   }
   const bindings = ts.isArrayLiteralExpression(target) ? localBindings(context, target, assignment.right, state) : undefined;
   if (bindings) return rebind(bindings, state, assignment);
-  // A field, an element, another destructuring: beyond what the analysis follows.
-  return unchanged(holds ? withStatus(state, 'escaped') : state);
+  if (!holds) return unchanged(state);
+  if (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) {
+    return unchanged(storeInProperty(context, assignment, target, state));
+  }
+  // Another destructuring: beyond what the analysis follows.
+  return unchanged(untracked(state, assignment));
 }
 
 function call(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): StepEffect {
@@ -229,6 +235,8 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
   // Giving back another connection of the same kind (`source.release()` next to ours) does not
   // throw: only a second release of the same connection does, and that is not this path's concern.
   if (releasesSameKind(context, node)) return { normal: state };
+  const stored = !state.escape && storingHelperCall(context, node, state);
+  if (stored) return unchanged(stored);
   const helper = helperSummary(context, node, state);
   if (helper && isAwaited(node)) {
     // It settles at the `await`; a synchronous throw from the call is the helper throwing too.
@@ -247,16 +255,22 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
   }
   for (const argument of node.arguments) {
     const value = skipOuterExpressions(argument);
-    // A promise of a connection handed to another call (`Promise.all([pool.connect(), …])`)
-    // comes back out of it in a shape the analysis does not follow.
+    // A promise of a connection handed to another call (other than `Promise.all([pool.connect(), …])`)
+    // is the callee's to await, and so to release.
     if (state.status === 'pending' && mayHoldResource(context, value, state) && !promiseCombinatorEntries(node)) {
-      return unchanged(withStatus(state, 'escaped'));
+      return unchanged(withStatus(state, 'transferred'));
     }
     if (isReleasingClosureValue(context, value, state) || isReleaseMethodReference(context, value, state)) {
       return unchanged(withStatus(state, 'transferred'));
     }
     if (name !== undefined && COLLECTION_INSERTS.has(name) && mayHoldResource(context, value, state)) {
-      return unchanged(storeInCollection(context, receiver, state));
+      return unchanged(storeInCollection(context, node, state));
+    }
+    // A local function handed to a timer or a listener (`emitter.on('end', onEnd)`).
+    const local = ts.isIdentifier(value) ? functionLiteralOf(value, context.checker) : undefined;
+    if (local) {
+      const captured = captureByDeferredCallback(context, local, value, state);
+      if (captured !== state) return unchanged(captured);
     }
   }
   // Any other call borrows the resource: the caller still owns it afterwards.
@@ -292,6 +306,16 @@ function returnValue(
   const returned = value !== undefined && isOwned(state) && mayHoldResource(context, value, state);
   const next = returned ? withStatus(state, 'transferred') : state;
   return statement ? { ...next, returnedAt: statement } : next;
+}
+
+/** `remember(client)` for a function of the program that stores its parameter beyond the call. */
+function storingHelperCall(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): OwnershipState | undefined {
+  for (const [index, argument] of node.arguments.entries()) {
+    if (!isResource(context, argument, state)) continue;
+    const storedAt = context.summaries.releasedByCall(node, index, context.tracked.resource)?.storedAt;
+    if (storedAt) return storedElsewhere(state, { kind: 'storingFunction', at: argument, sink: node.expression, storedAt });
+  }
+  return undefined;
 }
 
 /**

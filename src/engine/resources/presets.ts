@@ -17,6 +17,13 @@ export interface ResourceDefinition {
   /** Methods on the pool that give back the resource passed as their first argument. */
   readonly poolRelease: readonly string[];
   /**
+   * The resource's query methods. Any method of the resource that returns a promise is a query
+   * for `no-unawaited-query`; these names count too where the result is untyped (`any`).
+   */
+  readonly queries: readonly string[];
+  /** Methods on the pool itself that run a query on a connection of their own (`pool.query(…)`). */
+  readonly poolQueries: readonly string[];
+  /**
    * Whether the pool release only accepts resources borrowed from that same pool (generic-pool
    * rejects any other), rather than releasing whatever connection it is given (mysql2).
    */
@@ -36,6 +43,8 @@ const pg: ResourceDefinition = {
   acquire: ['connect'],
   release: ['release'],
   poolRelease: [],
+  queries: ['query'],
+  poolQueries: ['query'],
   releaseToOwnPool: false,
   asyncRelease: false,
   suggestUsing: false,
@@ -49,6 +58,8 @@ const mysql2: ResourceDefinition = {
   // `end()` on a pool connection releases it (deprecated, with a warning); `destroy()` closes it.
   release: ['release', 'destroy', 'end'],
   poolRelease: ['releaseConnection'],
+  queries: ['query', 'execute'],
+  poolQueries: ['query', 'execute'],
   // `pool.releaseConnection(conn)` just calls `conn.release()`, whichever pool it is called on.
   releaseToOwnPool: false,
   asyncRelease: false,
@@ -61,6 +72,9 @@ const genericPool: ResourceDefinition = {
   acquire: ['acquire'],
   release: [],
   poolRelease: ['release', 'destroy'],
+  // The resource is the user's own type: its promise-returning methods are its queries.
+  queries: [],
+  poolQueries: [],
   releaseToOwnPool: true,
   asyncRelease: true,
   suggestUsing: false,
@@ -72,6 +86,8 @@ const typeorm: ResourceDefinition = {
   acquire: ['createQueryRunner'],
   release: ['release'],
   poolRelease: [],
+  queries: ['query'],
+  poolQueries: ['query'],
   releaseToOwnPool: false,
   asyncRelease: true,
   suggestUsing: false,

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import type { ControlFlowGraph, FunctionContainer, ThrowModel } from '../cfg/index.js';
+import type { Escape } from '../dataflow/escapes.js';
 import type { OwnershipState } from '../dataflow/state.js';
 import type { TrackedResource } from '../resources/model.js';
 import type { ResourceDefinition } from '../resources/presets.js';
@@ -13,6 +14,8 @@ export interface ReleaseSummary {
   readonly onThrow: boolean;
   /** Whether any path returns at all: `releaseAndRethrow(client, err)` never does. */
   readonly returns: boolean;
+  /** Where the function stores the resource beyond the call (a field, outer state, a timer), if it does. */
+  readonly storedAt?: ts.Node;
 }
 
 export interface HelperSummaries {
@@ -25,7 +28,7 @@ export type ParameterFlow = (
   graph: ControlFlowGraph,
   tracked: TrackedResource,
   initial: OwnershipState,
-) => { endsOnReturn: ReadonlySet<string>; endsOnThrow: ReadonlySet<string> };
+) => { endsOnReturn: ReadonlySet<string>; endsOnThrow: ReadonlySet<string>; escapes: readonly Escape[] };
 
 const KEEPS_IT: ReleaseSummary = { onReturn: false, onThrow: false, returns: true };
 
@@ -84,9 +87,16 @@ export class SummaryCache implements HelperSummaries {
     if (!symbol) return undefined;
     const graph = this.graphOf(callee, this.throwModel);
     const held: OwnershipState = { status: 'held', aliases: new Set([symbol]), viaException: false, facts: new Map() };
-    const { endsOnReturn, endsOnThrow } = this.flow(graph, { event: parameter, resource, pending: false }, held);
+    const { endsOnReturn, endsOnThrow, escapes } = this.flow(graph, { event: parameter, resource, pending: false }, held);
     const onlyReleased = (ends: ReadonlySet<string>) => [...ends].every((end) => end === 'released');
-    return { onReturn: onlyReleased(endsOnReturn), onThrow: onlyReleased(endsOnThrow), returns: endsOnReturn.size > 0 };
+    // Only an escape the user wrote counts as storing: a shape the analysis cannot follow is not one.
+    const stored = escapes.find((escape) => escape.kind !== 'untracked');
+    return {
+      onReturn: onlyReleased(endsOnReturn),
+      onThrow: onlyReleased(endsOnThrow),
+      returns: endsOnReturn.size > 0,
+      ...(stored ? { storedAt: stored.at } : {}),
+    };
   }
 
   /** The declaration with a body that `call` runs, if the program itself declares it. */

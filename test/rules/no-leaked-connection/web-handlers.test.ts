@@ -72,19 +72,6 @@ const valid: Valid[] = [
       });`,
   }),
 
-  ok('realworld: Koa middleware publishes the client on ctx.state (documented escape)', {
-    preset: 'pg',
-    body: `
-      interface Ctx { state: { db?: PoolClient } }
-      declare const app: { use(mw: (ctx: Ctx, next: () => Promise<void>) => Promise<void>): void };
-      app.use(async (ctx, next) => {
-        const client = await pool.connect();
-        ctx.state.db = client;
-        await next();
-        client.release();
-      });`,
-  }),
-
   ok('realworld: validation before acquiring, then try/finally', {
     preset: 'pg',
     body: withDecls(express, `
@@ -122,6 +109,21 @@ const valid: Valid[] = [
 ];
 
 const invalid: Invalid[] = [
+  bad('realworld: Koa middleware publishes the client on ctx.state, then releases it after next() without a finally', {
+    messageId: 'leakedOnException',
+    path: (line) => `when \`next()\` on line ${line('await next()')} throws`,
+    preset: 'pg',
+    body: `
+      interface Ctx { state: { db?: PoolClient } }
+      declare const app: { use(mw: (ctx: Ctx, next: () => Promise<void>) => Promise<void>): void };
+      app.use(async (ctx, next) => {
+        const client = await pool.connect();
+        ctx.state.db = client;
+        await next();
+        client.release();
+      });`,
+  }),
+
   bad('realworld: Express POST handler: validation return between the acquisition and the try', {
     preset: 'pg',
     messageId: 'leaked',

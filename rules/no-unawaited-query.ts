@@ -1,0 +1,47 @@
+import type { TSESTree } from '@typescript-eslint/utils';
+import { analysisFailedMessage, noUnawaitedQueryMessages } from '../src/engine/index.js';
+import { missingTypeInformationMessage, reportFindings } from './util/analysis.js';
+import { createRule } from './util/createRule.js';
+
+export type Options = [{ checkPoolQueries?: boolean }];
+export type MessageIds = keyof typeof noUnawaitedQueryMessages | 'missingTypeInformation' | 'analysisFailed';
+
+export default createRule<Options, MessageIds>({
+  name: 'no-unawaited-query',
+  meta: {
+    type: 'problem',
+    docs: {
+      description:
+        'Require queries on a pooled connection to be awaited before the connection is released or the function returns',
+      recommended: true,
+      requiresTypeChecking: true,
+    },
+    messages: {
+      ...noUnawaitedQueryMessages,
+      missingTypeInformation: missingTypeInformationMessage,
+      analysisFailed: analysisFailedMessage,
+    },
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          checkPoolQueries: {
+            type: 'boolean',
+            description:
+              'Also report `pool.query(…)` promises that are dropped: no connection races, but the error goes unhandled.',
+          },
+        },
+      },
+    ],
+    defaultOptions: [{ checkPoolQueries: true }],
+  },
+  create(context, [{ checkPoolQueries = true }]) {
+    return {
+      Program(program: TSESTree.Program) {
+        // The same analysis as `no-leaked-connection`'s default, so the two rules share one run.
+        reportFindings(context, program, 'no-unawaited-query', 'every-call', (finding) => checkPoolQueries || finding.messageId !== 'floatingPoolQuery');
+      },
+    };
+  },
+});

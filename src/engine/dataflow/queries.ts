@@ -1,0 +1,287 @@
+import ts from 'typescript';
+import { isThenableType } from 'ts-api-utils';
+import { skipOuterExpressions } from '../ast.js';
+import type { CfgNode } from '../cfg/index.js';
+import { calledMethodName, callReceiver } from '../resources/model.js';
+import {
+  callbackUse,
+  callsInBody,
+  functionLiteralOf,
+  isPromiseChainCall,
+  isPromiseCombinatorCall,
+  settlementOf,
+} from '../settlement.js';
+import { COLLECTION_INSERTS } from './collections.js';
+import { isOwned, type OwnershipState } from './state.js';
+import { isLocalSymbol, isResource, type OwnershipContext, symbolOf } from './values.js';
+
+/*
+ * Queries on the connection whose promises nobody awaits. Each path carries the queries still in
+ * flight; giving the connection back, or leaving the function, while one is in flight is a race
+ * (`no-unawaited-query`). This rides on the ownership dataflow: the same paths, the same aliases.
+ */
+
+export interface FloatingQuery {
+  /** The query call whose promise is in flight. */
+  readonly query: ts.CallExpression;
+  /**
+   * The expression of this function whose promise settles only after the query: the query call
+   * itself, or the call a callback running it was handed to (`rows.map(async (row) => …)`).
+   * Undefined when nothing can ever await it.
+   */
+  readonly origin?: ts.Expression;
+  /** Local variables holding such a promise, or an array of them. */
+  readonly carriers: ReadonlySet<ts.Symbol>;
+  /** For a query awaited in a callback: the call that ignores the callback's promise (`rows.forEach(…)`). */
+  readonly droppedBy?: ts.CallExpression;
+  /** The operation whose exception this path followed while the query was in flight. */
+  readonly thrownAt?: ts.Node;
+}
+
+/** What a query in flight runs into. */
+export type RacePoint =
+  | { readonly kind: 'release'; readonly at: ts.Node }
+  | { readonly kind: 'return'; readonly at: ts.Node }
+  | { readonly kind: 'end' }
+  | { readonly kind: 'throw'; readonly at?: ts.Node };
+
+export interface QueryRace {
+  readonly query: FloatingQuery;
+  readonly point: RacePoint;
+}
+
+type Floating = ReadonlyMap<ts.Node, FloatingQuery>;
+
+/**
+ * What one step does to the queries in flight on a path, given the ownership effect already
+ * computed for it: queries it settles, queries it starts, and the races of a release.
+ */
+export function trackQueries(
+  context: OwnershipContext,
+  step: CfgNode,
+  before: OwnershipState,
+  after: { normal?: OwnershipState; thrown?: OwnershipState },
+): { normal?: OwnershipState; thrown?: OwnershipState; races: QueryRace[] } {
+  let floating = settle(context, step, before.floating ?? EMPTY);
+  const races: QueryRace[] = [];
+  const releases = isOwned(before) && (after.normal?.status === 'released' || after.thrown?.status === 'released');
+  if (releases && floating.size > 0) {
+    for (const query of floating.values()) races.push({ query, point: { kind: 'release', at: step.ast! } });
+    floating = EMPTY;
+  }
+  const started = before.status === 'held' && step.role === 'operation' ? startedQueries(context, step.ast!, before) : [];
+  const withStarted = started.length === 0 ? floating : new Map([...floating, ...started.map((query) => [query.query, query] as const)]);
+  return {
+    normal: after.normal && withFloating(after.normal, withStarted),
+    // A call that throws has started nothing.
+    thrown: after.thrown && withFloating(after.thrown, floating),
+    races,
+  };
+}
+
+/**
+ * The queries a path takes into an exception edge. An exception from an `await`, `yield` or
+ * `throw` leaves them in flight on the exceptional path; one from a synchronous call (where
+ * `every-call` assumes a throw) is not taken as a race: it would flag every query awaited after
+ * a logging call, when nothing about the query's timing changed.
+ */
+export function queriesOnException(state: OwnershipState, operation: ts.Node): OwnershipState {
+  if (!state.floating || state.floating.size === 0) return state;
+  if (!givesWayToOtherCode(operation)) return withFloating(state, EMPTY);
+  const floating = new Map<ts.Node, FloatingQuery>();
+  for (const [node, query] of state.floating) floating.set(node, query.thrownAt ? query : { ...query, thrownAt: operation });
+  return withFloating(state, floating);
+}
+
+function givesWayToOtherCode(operation: ts.Node): boolean {
+  return ts.isAwaitExpression(operation) || ts.isYieldExpression(operation) || ts.isThrowStatement(operation) || ts.isForOfStatement(operation);
+}
+
+/** Races of the queries still in flight when a path leaves the function. */
+export function exitRaces(state: OwnershipState, throwing: boolean): QueryRace[] {
+  if (!state.floating || state.floating.size === 0) return [];
+  return [...state.floating.values()].map((query) => {
+    const point: RacePoint = throwing
+      ? { kind: 'throw', ...(query.thrownAt ? { at: query.thrownAt } : {}) }
+      : state.returnedAt
+        ? { kind: 'return', at: state.returnedAt }
+        : { kind: 'end' };
+    return { query, point };
+  });
+}
+
+const EMPTY: Floating = new Map();
+
+function withFloating(state: OwnershipState, floating: Floating): OwnershipState {
+  if ((state.floating ?? EMPTY) === floating || (floating.size === 0 && !state.floating?.size)) return state;
+  return { ...state, floating };
+}
+
+/** `await p`, `return p`, `p` handed to a function, `const p = …`: what the step does to the queries in flight. */
+function settle(context: OwnershipContext, step: CfgNode, floating: Floating): Floating {
+  if (floating.size === 0) return floating;
+  const ast = step.ast!;
+  if (step.role === 'implicitReturn') return without(floating, (query) => carries(context, ast as ts.Expression, query));
+  switch (ast.kind) {
+    case ts.SyntaxKind.AwaitExpression:
+    case ts.SyntaxKind.YieldExpression:
+    case ts.SyntaxKind.ReturnStatement: {
+      const value = (ast as ts.AwaitExpression | ts.YieldExpression | ts.ReturnStatement).expression;
+      return value ? without(floating, (query) => carries(context, value, query)) : floating;
+    }
+    case ts.SyntaxKind.ForOfStatement: {
+      const loop = ast as ts.ForOfStatement;
+      return loop.awaitModifier ? without(floating, (query) => carries(context, loop.expression, query)) : floating;
+    }
+    case ts.SyntaxKind.CallExpression:
+    case ts.SyntaxKind.NewExpression:
+      return settleArguments(context, ast as ts.CallExpression | ts.NewExpression, floating);
+    case ts.SyntaxKind.VariableDeclaration: {
+      const { name, initializer } = ast as ts.VariableDeclaration;
+      return ts.isIdentifier(name) ? rebindCarrier(context, name, initializer, floating) : floating;
+    }
+    case ts.SyntaxKind.BinaryExpression: {
+      const assignment = ast as ts.BinaryExpression;
+      const target = skipOuterExpressions(assignment.left);
+      if (assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isIdentifier(target)) return floating;
+      return rebindCarrier(context, target, assignment.right, floating);
+    }
+    default:
+      return floating;
+  }
+}
+
+/**
+ * A promise passed to a call: `Promise.all(…)` and `.then/.catch/.finally` make a promise that
+ * still carries it, a local array keeps it; any other function takes it over (it may await it).
+ */
+function settleArguments(context: OwnershipContext, call: ts.CallExpression | ts.NewExpression, floating: Floating): Floating {
+  if (ts.isCallExpression(call) && isPromiseCombinatorCall(call)) return floating;
+  const args = call.arguments ?? [];
+  const name = ts.isCallExpression(call) ? calledMethodName(call) : undefined;
+  const collection = ts.isCallExpression(call) && name !== undefined && COLLECTION_INSERTS.has(name) ? localCollection(context, call) : undefined;
+  let result = floating;
+  for (const argument of args) {
+    for (const query of result.values()) {
+      if (!carries(context, argument, query)) continue;
+      const next = new Map(result);
+      if (collection) next.set(query.query, { ...query, carriers: new Set([...query.carriers, collection]) });
+      else next.delete(query.query);
+      result = next;
+    }
+  }
+  return result;
+}
+
+function localCollection(context: OwnershipContext, call: ts.CallExpression): ts.Symbol | undefined {
+  const receiver = callReceiver(call);
+  const target = receiver && skipOuterExpressions(receiver);
+  const symbol = target && ts.isIdentifier(target) ? symbolOf(context, target) : undefined;
+  return symbol && isLocalSymbol(context, symbol) ? symbol : undefined;
+}
+
+/** `const p = client.query(…)` makes `p` a carrier; writing anything else over a carrier forgets it. */
+function rebindCarrier(context: OwnershipContext, name: ts.Identifier, value: ts.Expression | undefined, floating: Floating): Floating {
+  const symbol = symbolOf(context, name);
+  if (!symbol) return floating;
+  let result = floating;
+  for (const query of floating.values()) {
+    const carried = value !== undefined && carries(context, value, query);
+    if (carried === query.carriers.has(symbol)) continue;
+    const carriers = new Set(query.carriers);
+    if (carried) carriers.add(symbol);
+    else carriers.delete(symbol);
+    result = new Map(result).set(query.query, { ...query, carriers });
+  }
+  return result;
+}
+
+function without(floating: Floating, settled: (query: FloatingQuery) => boolean): Floating {
+  let result = floating;
+  for (const query of floating.values()) {
+    if (!settled(query)) continue;
+    if (result === floating) result = new Map(floating);
+    (result as Map<ts.Node, FloatingQuery>).delete(query.query);
+  }
+  return result;
+}
+
+/** Whether evaluating `expression` gives a promise (or an array of promises) that settles only after `query`. */
+function carries(context: OwnershipContext, expression: ts.Expression, query: FloatingQuery): boolean {
+  const node = skipOuterExpressions(expression);
+  if (node === query.origin) return true;
+  if (ts.isIdentifier(node)) {
+    const symbol = symbolOf(context, node);
+    return symbol !== undefined && query.carriers.has(symbol);
+  }
+  if (ts.isCallExpression(node)) {
+    const receiver = callReceiver(node);
+    if (receiver && isPromiseChainCall(node, skipOuterExpressions(node.expression))) return carries(context, receiver, query);
+    return isPromiseCombinatorCall(node) && node.arguments.some((argument) => carries(context, argument, query));
+  }
+  if (ts.isArrayLiteralExpression(node)) {
+    return node.elements.some((element) => carries(context, ts.isSpreadElement(element) ? element.expression : element, query));
+  }
+  if (ts.isConditionalExpression(node)) return carries(context, node.whenTrue, query) || carries(context, node.whenFalse, query);
+  if (ts.isBinaryExpression(node)) {
+    const operator = node.operatorToken.kind;
+    if (operator === ts.SyntaxKind.CommaToken || operator === ts.SyntaxKind.EqualsToken) return carries(context, node.right, query);
+    if (operator === ts.SyntaxKind.BarBarToken || operator === ts.SyntaxKind.QuestionQuestionToken || operator === ts.SyntaxKind.AmpersandAmpersandToken) {
+      return carries(context, node.left, query) || carries(context, node.right, query);
+    }
+  }
+  return false;
+}
+
+/** The queries a step starts on the connection: a query call, or callbacks handed to a call that run queries. */
+function startedQueries(context: OwnershipContext, ast: ts.Node, state: OwnershipState): FloatingQuery[] {
+  if (!ts.isCallExpression(ast)) return [];
+  if (isQueryOn(context, ast, state)) return [{ query: ast, origin: ast, carriers: new Set() }];
+  const started: FloatingQuery[] = [];
+  for (const argument of ast.arguments) {
+    const callback = functionLiteralOf(argument, context.checker);
+    if (callback) started.push(...queriesInCallback(context, callback, argument, state));
+  }
+  return started;
+}
+
+/**
+ * Queries a callback runs on the captured connection. One it neither awaits nor returns floats
+ * from the start; one it awaits or returns settles with the callback's promise, which the call
+ * either ignores (`forEach`: the query floats, and the message names the call) or passes on in
+ * its result (`map`: the result carries it). Timers and listeners are `no-escaping-connection`'s.
+ */
+function queriesInCallback(
+  context: OwnershipContext,
+  callback: ts.FunctionLikeDeclaration,
+  passedAs: ts.Expression,
+  state: OwnershipState,
+): FloatingQuery[] {
+  const use = callbackUse(passedAs, context.checker);
+  if (!use || use.deferred) return [];
+  const found: FloatingQuery[] = [];
+  for (const call of callsInBody(callback)) {
+    if (!isQueryOn(context, call, state)) continue;
+    const fate = settlementOf(call, context.checker);
+    if (fate === 'dropped') found.push({ query: call, carriers: new Set() });
+    else if ((fate === 'awaited' || fate === 'returned') && use.dropsResult) found.push({ query: call, carriers: new Set(), droppedBy: use.call });
+    else if (fate === 'awaited' || fate === 'returned') found.push({ query: call, origin: use.call, carriers: new Set() });
+  }
+  return found;
+}
+
+/**
+ * A call on the connection that returns a promise — any method but its release — or one of
+ * the preset's query methods when its result is untyped.
+ */
+export function isQueryOn(context: OwnershipContext, call: ts.CallExpression, state: OwnershipState): boolean {
+  const name = calledMethodName(call);
+  const receiver = callReceiver(call);
+  const { resource } = context.tracked;
+  if (name === undefined || receiver === undefined || resource.release.includes(name)) return false;
+  if (isPromiseChainCall(call, skipOuterExpressions(call.expression))) return false;
+  if (!isResource(context, receiver, state)) return false;
+  const type = context.checker.getTypeAtLocation(call);
+  if (isThenableType(context.checker, call, type)) return true;
+  return resource.queries.includes(name) && (type.flags & ts.TypeFlags.Any) !== 0;
+}

@@ -1,0 +1,122 @@
+import ts from 'typescript';
+import type { AcquisitionVerdict } from './dataflow/analyze.js';
+import type { Escape } from './dataflow/escapes.js';
+import type { QueryRace } from './dataflow/queries.js';
+import { describeCode, describeExit, describeLeakPath, describeLocation, describeOperation, describeThrow, lineOf } from './describe.js';
+import type { NoEscapingConnectionMessageId, NoLeakedConnectionMessageId, NoUnawaitedQueryMessageId } from './messages.js';
+
+export type RuleName = 'no-leaked-connection' | 'no-unawaited-query' | 'no-escaping-connection';
+
+/** One problem to report, independent of the front end that shows it. */
+export interface Finding {
+  readonly rule: RuleName;
+  /** The node to report on: the acquiring call, the query, the escaping expression. */
+  readonly node: ts.Node;
+  readonly messageId: NoLeakedConnectionMessageId | NoUnawaitedQueryMessageId | NoEscapingConnectionMessageId | 'analysisFailed';
+  readonly data: Readonly<Record<string, string>>;
+  /** For an escape: what receives the connection, which `allowedEscapes` may vouch for. */
+  readonly sink?: ts.Expression;
+}
+
+export function leakFinding(verdict: AcquisitionVerdict): Finding[] {
+  const { leak, acquisition } = verdict;
+  if (!leak) return [];
+  const messageId: NoLeakedConnectionMessageId =
+    leak.kind === 'discarded' ? 'discarded' : leak.exceptional ? 'leakedOnException' : 'leaked';
+  return [
+    {
+      rule: 'no-leaked-connection',
+      node: acquisition.call,
+      messageId,
+      data: {
+        resource: acquisition.resource.name,
+        acquire: describeOperation(acquisition.call),
+        path: describeLeakPath(leak, verdict.graph.container),
+      },
+    },
+  ];
+}
+
+/** A query in flight when the connection is released or the function is left. */
+export function raceFindings(verdict: AcquisitionVerdict): Finding[] {
+  return verdict.races.map((race) => raceFinding(race, verdict));
+}
+
+function raceFinding(race: QueryRace, verdict: AcquisitionVerdict): Finding {
+  const { query, point } = race;
+  const data = {
+    query: describeOperation(query.query),
+    resource: verdict.acquisition.resource.name,
+    // The exception a path needs to reach the race, unless the race is that exception leaving.
+    cause: query.thrownAt && point.kind !== 'throw' ? `, on the path where ${describeThrow(query.thrownAt).replace(/^when /, '')}` : '',
+  };
+  const container = verdict.graph.container;
+  const node = query.query;
+  if (query.droppedBy) {
+    const race =
+      point.kind === 'release'
+        ? `\`${describeOperation(point.at)}\` on line ${lineOf(point.at)} gives the connection back`
+        : describeExit(point.kind, 'at' in point ? point.at : undefined, container).replace(/^the `(return|yield)`/, 'the function leaves by the `$1`');
+    return { rule: 'no-unawaited-query', node, messageId: 'unawaitedInCallback', data: { ...data, callee: describeOperation(query.droppedBy), race } };
+  }
+  if (point.kind === 'release') {
+    return {
+      rule: 'no-unawaited-query',
+      node,
+      messageId: 'unawaitedBeforeRelease',
+      data: { ...data, release: describeOperation(point.at), line: String(lineOf(point.at)) },
+    };
+  }
+  const exit = describeExit(point.kind, 'at' in point ? point.at : undefined, container);
+  return { rule: 'no-unawaited-query', node, messageId: 'unawaitedBeforeExit', data: { ...data, exit } };
+}
+
+/** Escapes the user wrote (not the shapes the analysis merely stops following). */
+export function escapeFindings(verdict: AcquisitionVerdict): Finding[] {
+  const { acquisition } = verdict;
+  const findings: Finding[] = [];
+  for (const escape of verdict.escapes) {
+    const described = describeEscape(escape);
+    if (!described) continue;
+    findings.push({
+      rule: 'no-escaping-connection',
+      node: escape.at,
+      messageId: described.messageId,
+      data: { resource: acquisition.resource.name, acquire: describeOperation(acquisition.call), ...described.data },
+      ...(escape.sink ? { sink: escape.sink } : {}),
+    });
+  }
+  return findings;
+}
+
+function describeEscape(escape: Escape): { messageId: NoEscapingConnectionMessageId; data: Record<string, string> } | undefined {
+  const target = (node: ts.Node | undefined): string => (node ? describeCode(node) : 'another value');
+  switch (escape.kind) {
+    case 'outerVariable':
+      return { messageId: 'storedInOuterVariable', data: { target: target(escape.sink) } };
+    case 'property':
+      return { messageId: 'storedInProperty', data: { target: target(assignedTarget(escape.at)) } };
+    case 'thisField': {
+      const name = escape.owner?.name?.text;
+      return {
+        messageId: 'storedInThisField',
+        data: { target: target(assignedTarget(escape.at)), owner: name ? `class \`${name}\`` : 'the class' },
+      };
+    }
+    case 'collection':
+      return { messageId: 'storedInCollection', data: { target: target(escape.sink) } };
+    case 'deferredCallback':
+      return { messageId: 'capturedByCallback', data: { target: target(escape.sink) } };
+    case 'storingFunction':
+      return {
+        messageId: 'passedToStoringFunction',
+        data: { target: target(escape.sink), storedAt: escape.storedAt ? `at ${describeLocation(escape.storedAt, escape.at)}` : 'somewhere' },
+      };
+    case 'untracked':
+      return undefined;
+  }
+}
+
+function assignedTarget(node: ts.Node): ts.Node {
+  return ts.isBinaryExpression(node) ? node.left : node;
+}

@@ -1,0 +1,62 @@
+import ts from 'typescript';
+import { isThenableType } from 'ts-api-utils';
+import { describeOperation } from './describe.js';
+import type { Finding } from './findings.js';
+import { calledMethodName, callReceiver, type ResourceModel } from './resources/model.js';
+import { callbackUse, isDefaultLibraryCall, type Settlement, settlementOf } from './settlement.js';
+import { enclosingContainer } from './dataflow/values.js';
+
+/*
+ * `pool.query(…)` runs on a connection the pool takes and gives back by itself, so nothing leaks
+ * and nothing races a release; but a promise nobody awaits hides its error (an unhandled
+ * rejection) and the moment the write happened. Judged from the code around each call.
+ */
+
+/** Every pool query of the file whose promise is dropped. */
+export function floatingPoolQueries(sourceFile: ts.SourceFile, program: ts.Program, model: ResourceModel): Finding[] {
+  const checker = program.getTypeChecker();
+  const names = new Set(model.definitions.flatMap((definition) => definition.poolQueries));
+  if (names.size === 0) return [];
+  const findings: Finding[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && names.has(calledMethodName(node) ?? '') && isPoolQuery(node, model, checker)) {
+      if (fateOf(node, program) === 'dropped') {
+        findings.push({ rule: 'no-unawaited-query', node, messageId: 'floatingPoolQuery', data: { query: describeOperation(node) } });
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return findings;
+}
+
+function isPoolQuery(call: ts.CallExpression, model: ResourceModel, checker: ts.TypeChecker): boolean {
+  const name = calledMethodName(call)!;
+  const receiver = callReceiver(call)!;
+  return (
+    model.definitions.some((definition) => definition.poolQueries.includes(name) && model.isPoolOf(receiver, definition)) &&
+    isThenableType(checker, call)
+  );
+}
+
+/**
+ * The fate of the query's promise, followed out of callbacks: one a callback awaits or returns
+ * settles with the callback's promise, which `Array#forEach` and the rest of the standard library
+ * that expects `void` drop, and `map` or `then` pass on in their result. Callbacks handed to any
+ * other library (a web framework's handler) are that library's business.
+ */
+function fateOf(call: ts.CallExpression, program: ts.Program): Settlement {
+  const checker = program.getTypeChecker();
+  let fate = settlementOf(call, checker);
+  let inside: ts.Node = call;
+  while (fate === 'awaited' || fate === 'returned') {
+    const callback = enclosingContainer(inside);
+    if (!ts.isArrowFunction(callback) && !ts.isFunctionExpression(callback)) return fate;
+    const use = callbackUse(callback, checker);
+    if (!use || !isDefaultLibraryCall(use.call, program)) return fate;
+    if (use.dropsResult) return 'dropped';
+    fate = settlementOf(use.call, checker);
+    inside = use.call;
+  }
+  return fate;
+}
