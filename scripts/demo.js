@@ -1,8 +1,9 @@
 // Lints the demo service in fixtures/demo with the built plugin, the way a user's `eslint .` would,
 // and prints what it finds. Run with `npm run demo` (which builds first).
 //
-// Exit code: 0 when the lint ran (the demo service contains deliberate leaks, so findings are
-// expected); 1 when something crashed or no leak was found (that would mean the plugin is broken).
+// Exit code: 0 when the lint ran (the demo service contains deliberate leaks, an unawaited query
+// and an escape, so findings are expected); 1 when something crashed or nothing was found (that
+// would mean the plugin is broken).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
@@ -37,19 +38,23 @@ async function main() {
 
   const messages = results.flatMap((result) => result.messages);
   const fatal = messages.filter((message) => message.fatal === true || message.ruleId === null);
-  const leaks = messages.filter((message) => message.ruleId?.startsWith('connection-leaks/') && message.messageId !== 'missingTypeInformation');
-  const filesWithLeaks = new Set(results.filter((result) => result.messages.some((message) => leaks.includes(message))).map((result) => result.filePath));
+  const problems = messages.filter((message) => message.ruleId?.startsWith('connection-leaks/') && message.messageId !== 'missingTypeInformation');
+  const filesWithProblems = new Set(results.filter((result) => result.messages.some((message) => problems.includes(message))).map((result) => result.filePath));
+  const byRule = Object.keys(connectionLeaks.rules)
+    .map((rule) => [rule, problems.filter((message) => message.ruleId === `connection-leaks/${rule}`).length])
+    .map(([rule, count]) => `${count} ${rule}`)
+    .join(', ');
 
   console.log(
-    `connection-leaks demo: ${leaks.length} leak${leaks.length === 1 ? '' : 's'} found in ${filesWithLeaks.size} of ${results.length} files (fixtures/demo/src) in ${seconds}s.`,
+    `connection-leaks demo: ${problems.length} problem${problems.length === 1 ? '' : 's'} (${byRule}) found in ${filesWithProblems.size} of ${results.length} files (fixtures/demo/src) in ${seconds}s.`,
   );
 
   if (fatal.length > 0) {
     console.error(`connection-leaks demo: ${fatal.length} file${fatal.length === 1 ? '' : 's'} could not be linted (see the fatal errors above).`);
     return 1;
   }
-  if (leaks.length === 0) {
-    console.error('connection-leaks demo: no leak found, but the demo service contains deliberate leaks: the plugin is broken.');
+  if (problems.length === 0) {
+    console.error('connection-leaks demo: nothing found, but the demo service contains deliberate leaks: the plugin is broken.');
     return 1;
   }
   return 0;
