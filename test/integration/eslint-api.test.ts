@@ -56,6 +56,50 @@ describe('configs.recommended on a user project', () => {
   });
 });
 
+describe('the three rules on one file', () => {
+  it('reports the query a forEach callback leaves running and the client kept in a module-level Map', async () => {
+    const [result] = await userESLint().lintFiles(['src/jobs.ts']);
+    expect(result!.messages.map(({ ruleId, line, messageId, message }) => ({ ruleId, line, messageId, message }))).toEqual([
+      {
+        ruleId: 'connection-leaks/no-unawaited-query',
+        line: 10,
+        messageId: 'unawaitedInCallback',
+        message:
+          '`client.query(…)` runs in a callback whose promise `ids.forEach(…)` ignores, so the query is still running when `client.release()` on line 13 gives the connection back, and its error goes unhandled. Await each query in a `for…of` loop, or `await Promise.all(…)` over `.map(…)`.',
+      },
+      {
+        ruleId: 'connection-leaks/no-escaping-connection',
+        line: 19,
+        messageId: 'storedInCollection',
+        message:
+          'The pg connection from `pool.connect()` is added to `sessions`, which outlives this function, where no check can follow it to a release. Release it in this function, or list the collection in `allowedEscapes` if its owner releases every element.',
+      },
+    ]);
+  });
+
+  it('allowedEscapes vouches for a sink by name or by type', async () => {
+    for (const allowed of ['sessions', { from: 'lib', name: 'Map' }]) {
+      const eslint = withRule('no-escaping-connection', { allowedEscapes: [allowed] });
+      const [result] = await eslint.lintFiles(['src/jobs.ts']);
+      expect(result!.messages).toEqual([]);
+    }
+    const [unrelated] = await withRule('no-escaping-connection', { allowedEscapes: ['registry'] }).lintFiles(['src/jobs.ts']);
+    expect(unrelated!.messages.map((message) => message.messageId)).toEqual(['storedInCollection']);
+  });
+});
+
+/** ESLint with only one rule of the plugin, configured with `options`. */
+function withRule(rule: string, options: unknown): ESLint {
+  return new ESLint({
+    cwd: userProject,
+    overrideConfigFile: true,
+    overrideConfig: [
+      { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: userProject } } },
+      { plugins: { 'connection-leaks': plugin as never }, rules: { [`connection-leaks/${rule}`]: ['error', options] } },
+    ],
+  });
+}
+
 describe('bad configuration', () => {
   it('names an unknown preset in shared settings', async () => {
     await expect(userESLint({ 'connection-leaks': { presets: ['pg', 'postgres'] } }).lintFiles(['src/safe.ts'])).rejects.toThrow(
@@ -80,6 +124,18 @@ describe('bad configuration', () => {
     });
     await expect(eslint.lintFiles(['src/safe.ts'])).rejects.toThrow(
       'Key "connection-leaks/no-leaked-connection":\n\tValue "sometimes" should be equal to one of the allowed values.',
+    );
+  });
+
+  it('rejects a malformed allowedEscapes specifier and a non-boolean checkPoolQueries through the schema', async () => {
+    await expect(withRule('no-escaping-connection', { allowedEscapes: [{ from: 'package', name: 'Request' }] }).lintFiles(['src/safe.ts'])).rejects.toThrow(
+      `Value {"from":"package","name":"Request"} should have required property 'package'.`,
+    );
+    await expect(withRule('no-escaping-connection', { allowedEscape: ['sessions'] }).lintFiles(['src/safe.ts'])).rejects.toThrow(
+      'Unexpected property "allowedEscape"',
+    );
+    await expect(withRule('no-unawaited-query', { checkPoolQueries: 'yes' }).lintFiles(['src/safe.ts'])).rejects.toThrow(
+      'Key "connection-leaks/no-unawaited-query":\n\tValue "yes" should be boolean.',
     );
   });
 
