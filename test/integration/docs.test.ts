@@ -30,7 +30,7 @@ describe.each(Object.entries(plugin.rules))('docs of %s', (name, rule) => {
       if (messageId === 'analysisFailed') continue;
       expect(page, `message ${messageId}`).toContain(`\`${messageId}\``);
     }
-    const options = (rule.meta.schema as { properties?: Record<string, unknown> }[])[0]?.properties ?? {};
+    const options = (rule.meta.schema as readonly { properties?: Record<string, unknown> }[])[0]?.properties ?? {};
     for (const option of Object.keys(options)) expect(page, `option ${option}`).toContain(`\`${option}\``);
   });
 });

@@ -170,17 +170,20 @@ function fieldsReleasedIn(context: OwnershipContext, owner: ts.ClassLikeDeclarat
   return fields;
 }
 
+/** How many locals initialised from one another (`const a = this.client; const b = a;`) are followed. */
+const MAX_LOCAL_CHAIN = 4;
+
 /** `this.client`, `this.client!`, or a local initialised from it: the field read, if any. */
-function thisFieldRead(context: OwnershipContext, expression: ts.Expression): string | undefined {
+function thisFieldRead(context: OwnershipContext, expression: ts.Expression, depth = 0): string | undefined {
   const value = skipOuterExpressions(expression);
   if ((ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) && skipOuterExpressions(value.expression).kind === ts.SyntaxKind.ThisKeyword) {
     return fieldName(value);
   }
-  if (!ts.isIdentifier(value)) return undefined;
+  if (!ts.isIdentifier(value) || depth >= MAX_LOCAL_CHAIN) return undefined;
   const declaration = symbolOf(context, value)?.valueDeclaration;
   if (!declaration) return undefined;
   if (ts.isVariableDeclaration(declaration) && declaration.initializer && ts.isIdentifier(declaration.name)) {
-    return thisFieldRead(context, declaration.initializer);
+    return thisFieldRead(context, declaration.initializer, depth + 1);
   }
   // `const { client } = this`
   if (ts.isBindingElement(declaration) && ts.isObjectBindingPattern(declaration.parent)) {
