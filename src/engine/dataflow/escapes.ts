@@ -37,9 +37,9 @@ export function storeInOuterVariable(state: OwnershipState, assignment: ts.Binar
 }
 
 /**
- * `target.x = client`. A fresh local object (`const ctx = {}`) now holds the connection, as an
- * alias would; `this.x` is owned by a class that releases that field in some method; anything
- * else takes the connection out of reach.
+ * `target.x = client`. A fresh local object (`const ctx = {}`, `new Scope()`) now holds the
+ * connection, as an alias would; `this.x` belongs to whatever `this` is (see `storeInThisField`);
+ * anything else takes the connection out of reach.
  */
 export function storeInProperty(
   context: OwnershipContext,
@@ -48,15 +48,29 @@ export function storeInProperty(
   state: OwnershipState,
 ): OwnershipState {
   const object = skipOuterExpressions(target.expression);
-  if (object.kind === ts.SyntaxKind.ThisKeyword) {
-    const owner = classOfThis(target);
-    const field = fieldName(target);
-    if (owner && field !== undefined && classReleasesField(context, owner, field)) return withStatus(state, 'transferred');
-    return storedElsewhere(state, { kind: 'thisField', at: assignment, sink: object, ...(owner ? { owner } : {}) });
-  }
+  if (object.kind === ts.SyntaxKind.ThisKeyword) return storeInThisField(context, assignment, target, object, state);
   const holder = ts.isIdentifier(object) ? symbolOf(context, object) : undefined;
   if (holder && isFreshLocalObject(context, holder)) return withAliases(state, new Set([...state.aliases, holder]));
   return storedElsewhere(state, { kind: 'property', at: assignment, sink: object });
+}
+
+/**
+ * `this.x = client`: owned by the class (or the object literal) `this` belongs to when one of its
+ * members releases that field. A class that does not escapes it into a field; an object literal's
+ * field is a property like any other, of an object this method did not create.
+ */
+function storeInThisField(
+  context: OwnershipContext,
+  assignment: ts.BinaryExpression,
+  target: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+  object: ts.Expression,
+  state: OwnershipState,
+): OwnershipState {
+  const owner = ownerOfThis(target);
+  const field = fieldName(target);
+  if (owner && field !== undefined && ownerReleasesField(context, owner, field)) return withStatus(state, 'transferred');
+  if (owner && ts.isObjectLiteralExpression(owner)) return storedElsewhere(state, { kind: 'property', at: assignment, sink: object });
+  return storedElsewhere(state, { kind: 'thisField', at: assignment, sink: object, ...(owner ? { owner } : {}) });
 }
 
 /** `activeClients.add(client)` on a collection that is not a local of this function. */
@@ -108,21 +122,40 @@ export function capturesAlias(context: OwnershipContext, closure: ts.FunctionLik
   return false;
 }
 
-/** A local variable initialised with an object or array literal: this function created it. */
+/**
+ * A local variable initialised with an object or array literal, or with `new …`: this function
+ * created the object, so a connection stored in it goes where the variable goes.
+ */
 function isFreshLocalObject(context: OwnershipContext, symbol: ts.Symbol): boolean {
   if (!isLocalSymbol(context, symbol)) return false;
   const declaration = symbol.valueDeclaration;
   if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;
   const initializer = skipOuterExpressions(declaration.initializer);
-  return ts.isObjectLiteralExpression(initializer) || ts.isArrayLiteralExpression(initializer);
+  return ts.isObjectLiteralExpression(initializer) || ts.isArrayLiteralExpression(initializer) || ts.isNewExpression(initializer);
 }
 
-/** The class whose instance `this` is at `node`: arrow functions see through, other functions rebind it. */
-function classOfThis(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+/** What owns the fields of `this`: a class, or an object literal whose methods share its `this`. */
+type ThisOwner = ts.ClassLikeDeclaration | ts.ObjectLiteralExpression;
+
+/**
+ * What `this` is at `node`: arrow functions see through; a class member belongs to its class; a
+ * method of an object literal (`open() {}`, `open: function () {}`) to the object it is called
+ * on; any other function rebinds `this` to something the code does not say.
+ */
+function ownerOfThis(node: ts.Node): ThisOwner | undefined {
   for (let current = node.parent; current; current = current.parent) {
     if (ts.isClassLike(current)) return current;
+    const literal = objectLiteralOfMethod(current);
+    if (literal) return literal;
     if (ts.isFunctionDeclaration(current) || ts.isFunctionExpression(current)) return undefined;
   }
+  return undefined;
+}
+
+function objectLiteralOfMethod(node: ts.Node): ts.ObjectLiteralExpression | undefined {
+  const { parent } = node;
+  if (ts.isMethodDeclaration(node) || ts.isAccessor(node)) return ts.isObjectLiteralExpression(parent) ? parent : undefined;
+  if (ts.isFunctionExpression(node) && ts.isPropertyAssignment(parent) && parent.initializer === node) return parent.parent;
   return undefined;
 }
 
@@ -135,22 +168,50 @@ function fieldName(access: ts.PropertyAccessExpression | ts.ElementAccessExpress
 const releasedFields = new WeakMap<ts.Node, Map<string, ReadonlySet<string>>>();
 
 /**
- * Whether some member of the class gives back `this.<field>`: `close()`, `dispose()`,
- * `[Symbol.asyncDispose]()`, any name — directly, through a local (`const c = this.client`,
- * `const { client } = this`), or by passing it to a function of the program that releases it.
+ * Whether some member of the class (its own or inherited) or of the object literal gives back
+ * `this.<field>`: `close()`, `dispose()`, `[Symbol.asyncDispose]()`, any name — directly, through
+ * a local (`const c = this.client`, `const { client } = this`), or by passing it to a function of
+ * the program that releases it.
  */
-function classReleasesField(context: OwnershipContext, owner: ts.ClassLikeDeclaration, field: string): boolean {
+function ownerReleasesField(context: OwnershipContext, owner: ThisOwner, field: string): boolean {
   let byResource = releasedFields.get(owner);
   if (!byResource) releasedFields.set(owner, (byResource = new Map<string, ReadonlySet<string>>()));
   let fields = byResource.get(context.tracked.resource.name);
   if (!fields) {
-    fields = fieldsReleasedIn(context, owner);
+    fields = fieldsReleasedIn(context, ts.isObjectLiteralExpression(owner) ? owner.properties : classMembers(context, owner));
     byResource.set(context.tracked.resource.name, fields);
   }
   return fields.has(field);
 }
 
-function fieldsReleasedIn(context: OwnershipContext, owner: ts.ClassLikeDeclaration): ReadonlySet<string> {
+/** The members of a class and of the classes it extends, as far as the program declares them. */
+function classMembers(context: OwnershipContext, owner: ts.ClassLikeDeclaration): ts.ClassElement[] {
+  const members: ts.ClassElement[] = [];
+  const seen = new Set<ts.ClassLikeDeclaration>();
+  for (let current: ts.ClassLikeDeclaration | undefined = owner; current && !seen.has(current); current = baseClassOf(context, current)) {
+    seen.add(current);
+    members.push(...current.members);
+  }
+  return members;
+}
+
+/** The class named in `extends`, when it is a class declaration (or `const Base = class {…}`) the checker resolves. */
+function baseClassOf(context: OwnershipContext, declaration: ts.ClassLikeDeclaration): ts.ClassLikeDeclaration | undefined {
+  const extended = declaration.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+  if (!extended) return undefined;
+  let symbol = context.checker.getSymbolAtLocation(extended.expression);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = context.checker.getAliasedSymbol(symbol);
+  for (const candidate of symbol?.declarations ?? []) {
+    if (ts.isClassLike(candidate)) return candidate;
+    if (ts.isVariableDeclaration(candidate) && candidate.initializer) {
+      const initializer = skipOuterExpressions(candidate.initializer);
+      if (ts.isClassExpression(initializer)) return initializer;
+    }
+  }
+  return undefined;
+}
+
+function fieldsReleasedIn(context: OwnershipContext, members: readonly ts.Node[]): ReadonlySet<string> {
   const fields = new Set<string>();
   const { resource } = context.tracked;
   const visit = (node: ts.Node): void => {
@@ -166,7 +227,7 @@ function fieldsReleasedIn(context: OwnershipContext, owner: ts.ClassLikeDeclarat
     }
     ts.forEachChild(node, visit);
   };
-  for (const member of owner.members) visit(member);
+  for (const member of members) visit(member);
   return fields;
 }
 
