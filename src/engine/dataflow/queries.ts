@@ -36,6 +36,11 @@ export interface FloatingQuery {
   readonly droppedBy?: ts.CallExpression;
   /** The operation whose exception this path followed while the query was in flight. */
   readonly thrownAt?: ts.Node;
+  /**
+   * The `return` that hands the query's promise to the caller. Leaving by it is no race, but a
+   * `finally` runs before the caller gets the promise: a release there still races the query.
+   */
+  readonly returnedBy?: ts.Node;
 }
 
 /** What a query in flight runs into. */
@@ -97,10 +102,11 @@ function givesWayToOtherCode(operation: ts.Node): boolean {
   return ts.isAwaitExpression(operation) || ts.isYieldExpression(operation) || ts.isThrowStatement(operation) || ts.isForOfStatement(operation);
 }
 
-/** Races of the queries still in flight when a path leaves the function. */
+/** Races of the queries still in flight when a path leaves the function, but the ones it returns. */
 export function exitRaces(state: OwnershipState, throwing: boolean): QueryRace[] {
   if (!state.floating || state.floating.size === 0) return [];
-  return [...state.floating.values()].map((query) => {
+  const inFlight = [...state.floating.values()].filter((query) => throwing || !returnedByExit(query, state));
+  return inFlight.map((query) => {
     const point: RacePoint = throwing
       ? { kind: 'throw', ...(query.thrownAt ? { at: query.thrownAt } : {}) }
       : state.returnedAt
@@ -108,6 +114,11 @@ export function exitRaces(state: OwnershipState, throwing: boolean): QueryRace[]
         : { kind: 'end' };
     return { query, point };
   });
+}
+
+/** Whether the path leaves by the `return` that gave the query to the caller (not one a `finally` put in its place). */
+function returnedByExit(query: FloatingQuery, state: OwnershipState): boolean {
+  return query.returnedBy !== undefined && query.returnedBy === state.returnedAt;
 }
 
 const EMPTY: Floating = new Map();
@@ -124,10 +135,13 @@ function settle(context: OwnershipContext, step: CfgNode, floating: Floating): F
   if (step.role === 'implicitReturn') return without(floating, (query) => carries(context, ast as ts.Expression, query));
   switch (ast.kind) {
     case ts.SyntaxKind.AwaitExpression:
-    case ts.SyntaxKind.YieldExpression:
-    case ts.SyntaxKind.ReturnStatement: {
-      const value = (ast as ts.AwaitExpression | ts.YieldExpression | ts.ReturnStatement).expression;
+    case ts.SyntaxKind.YieldExpression: {
+      const value = (ast as ts.AwaitExpression | ts.YieldExpression).expression;
       return value ? without(floating, (query) => carries(context, value, query)) : floating;
+    }
+    case ts.SyntaxKind.ReturnStatement: {
+      const value = (ast as ts.ReturnStatement).expression;
+      return value ? returned(floating, ast, (query) => carries(context, value, query)) : floating;
     }
     case ts.SyntaxKind.ForOfStatement: {
       const loop = ast as ts.ForOfStatement;
@@ -196,6 +210,20 @@ function rebindCarrier(context: OwnershipContext, name: ts.Identifier, value: ts
   return result;
 }
 
+/**
+ * `return p` hands `p` to the caller, but only once the function is left: a `finally` on the way
+ * out runs first (`try { return client.query(…) } finally { client.release() }` releases the
+ * client while the query runs). So the query stays in flight, marked as the return's.
+ */
+function returned(floating: Floating, statement: ts.Node, carried: (query: FloatingQuery) => boolean): Floating {
+  let result = floating;
+  for (const query of floating.values()) {
+    if (!carried(query) || query.returnedBy === statement) continue;
+    result = new Map(result).set(query.query, { ...query, returnedBy: statement });
+  }
+  return result;
+}
+
 function without(floating: Floating, settled: (query: FloatingQuery) => boolean): Floating {
   let result = floating;
   for (const query of floating.values()) {
@@ -233,11 +261,17 @@ function carries(context: OwnershipContext, expression: ts.Expression, query: Fl
   return false;
 }
 
-/** The queries a step starts on the connection: a query call, or callbacks handed to a call that run queries. */
+/**
+ * The queries a step starts on the connection: a query call, a local function it calls (whose
+ * body runs now — a generator's runs only as it is iterated), or callbacks handed to a call that
+ * run queries.
+ */
 function startedQueries(context: OwnershipContext, ast: ts.Node, state: OwnershipState): FloatingQuery[] {
   if (!ts.isCallExpression(ast)) return [];
   if (isQueryOn(context, ast, state)) return [{ query: ast, origin: ast, carriers: new Set() }];
   const started: FloatingQuery[] = [];
+  const called = functionLiteralOf(ast.expression, context.checker);
+  if (called && !called.asteriskToken) started.push(...queriesRunBy(context, called, ast, false, state));
   for (const argument of ast.arguments) {
     const callback = functionLiteralOf(argument, context.checker);
     if (callback) started.push(...queriesInCallback(context, callback, argument, state));
@@ -246,10 +280,10 @@ function startedQueries(context: OwnershipContext, ast: ts.Node, state: Ownershi
 }
 
 /**
- * Queries a callback runs on the captured connection. One it neither awaits nor returns floats
- * from the start; one it awaits or returns settles with the callback's promise, which the call
- * either ignores (`forEach`: the query floats, and the message names the call) or passes on in
- * its result (`map`: the result carries it). Timers and listeners are `no-escaping-connection`'s.
+ * Queries a callback runs on the captured connection, settling with the callback's promise,
+ * which the call either ignores (`forEach`: the query floats, and the message names the call)
+ * or passes on in its result (`map`: the result carries it). Timers and listeners are
+ * `no-escaping-connection`'s.
  */
 function queriesInCallback(
   context: OwnershipContext,
@@ -259,13 +293,29 @@ function queriesInCallback(
 ): FloatingQuery[] {
   const use = callbackUse(passedAs, context.checker);
   if (!use || use.deferred) return [];
+  return queriesRunBy(context, callback, use.call, use.dropsResult, state);
+}
+
+/**
+ * Queries a function runs on the captured connection when `call` runs it — its own call
+ * (`run()`, `(async () => …)()`) or the call it is handed to. One the function neither awaits
+ * nor returns floats from the start; one it awaits or returns settles when the function's
+ * promise does, which `call`'s result carries unless `call` drops it.
+ */
+function queriesRunBy(
+  context: OwnershipContext,
+  fn: ts.FunctionLikeDeclaration,
+  call: ts.CallExpression,
+  dropsResult: boolean,
+  state: OwnershipState,
+): FloatingQuery[] {
   const found: FloatingQuery[] = [];
-  for (const call of callsInBody(callback)) {
-    if (!isQueryOn(context, call, state)) continue;
-    const fate = settlementOf(call, context.checker);
-    if (fate === 'dropped') found.push({ query: call, carriers: new Set() });
-    else if ((fate === 'awaited' || fate === 'returned') && use.dropsResult) found.push({ query: call, carriers: new Set(), droppedBy: use.call });
-    else if (fate === 'awaited' || fate === 'returned') found.push({ query: call, origin: use.call, carriers: new Set() });
+  for (const query of callsInBody(fn)) {
+    if (!isQueryOn(context, query, state)) continue;
+    const fate = settlementOf(query, context.checker);
+    if (fate === 'dropped') found.push({ query, carriers: new Set() });
+    else if ((fate === 'awaited' || fate === 'returned') && dropsResult) found.push({ query, carriers: new Set(), droppedBy: call });
+    else if (fate === 'awaited' || fate === 'returned') found.push({ query, origin: call, carriers: new Set() });
   }
   return found;
 }
