@@ -34,6 +34,12 @@ export function describeThrow(node: ts.Node): string {
   return `when \`${describeOperation(node)}\` on line ${lineOf(node)} throws`;
 }
 
+/** What opens an exceptional path, after "on the path": "where `x()` on line 6 throws", "through the `throw` on line 7". */
+export function describeExceptionPath(node: ts.Node): string {
+  if (ts.isThrowStatement(node)) return `through the \`throw\` on line ${lineOf(node)}`;
+  return `where \`${describeOperation(node)}\` on line ${lineOf(node)} throws`;
+}
+
 /**
  * The leaking path in words, to follow "is not released": which `return`, which throwing call,
  * the end of the function, or the statement that loses the last reference.
@@ -99,6 +105,8 @@ export function describeExit(kind: 'return' | 'end' | 'throw', at: ts.Node | und
     case 'end':
       return ts.isSourceFile(container) ? 'the end of the module' : `the function ends at line ${endLine(container)}`;
     case 'throw':
-      return at ? `the exception from \`${describeOperation(at)}\` on line ${lineOf(at)} leaves the function` : 'an exception leaves the function';
+      if (!at) return 'an exception leaves the function';
+      if (ts.isThrowStatement(at)) return `the exception thrown on line ${lineOf(at)} leaves the function`;
+      return `the exception from \`${describeOperation(at)}\` on line ${lineOf(at)} leaves the function`;
   }
 }

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { AcquisitionVerdict } from './dataflow/analyze.js';
 import type { Escape } from './dataflow/escapes.js';
 import type { QueryRace } from './dataflow/queries.js';
-import { describeCode, describeExit, describeLeakPath, describeLocation, describeOperation, describeThrow, lineOf } from './describe.js';
+import { describeCode, describeExit, describeLeakPath, describeLocation, describeOperation, describeExceptionPath, lineOf } from './describe.js';
 import type { NoEscapingConnectionMessageId, NoLeakedConnectionMessageId, NoUnawaitedQueryMessageId } from './messages.js';
 
 export type RuleName = 'no-leaked-connection' | 'no-unawaited-query' | 'no-escaping-connection';
@@ -48,7 +48,7 @@ function raceFinding(race: QueryRace, verdict: AcquisitionVerdict): Finding {
     query: describeOperation(query.query),
     resource: verdict.acquisition.resource.name,
     // The exception a path needs to reach the race, unless the race is that exception leaving.
-    cause: query.thrownAt && point.kind !== 'throw' ? `, on the path where ${describeThrow(query.thrownAt).replace(/^when /, '')}` : '',
+    cause: query.thrownAt && point.kind !== 'throw' ? `, on the path ${describeExceptionPath(query.thrownAt)}` : '',
   };
   const container = verdict.graph.container;
   const node = query.query;
@@ -117,6 +117,8 @@ function describeEscape(escape: Escape): { messageId: NoEscapingConnectionMessag
   }
 }
 
+/** `req.db` in `req.db = client`; `req` in `Object.assign(req, { db: client })`. */
 function assignedTarget(node: ts.Node): ts.Node {
-  return ts.isBinaryExpression(node) ? node.left : node;
+  if (ts.isBinaryExpression(node)) return node.left;
+  return ts.isCallExpression(node) && node.arguments[0] ? node.arguments[0] : node;
 }

@@ -3,8 +3,8 @@ import { isThenableType } from 'ts-api-utils';
 import { describeOperation } from './describe.js';
 import type { Finding } from './findings.js';
 import { calledMethodName, callReceiver, type ResourceModel } from './resources/model.js';
-import { callbackUse, isDefaultLibraryCall, type Settlement, settlementOf } from './settlement.js';
-import { enclosingContainer } from './dataflow/values.js';
+import { callbackUse, isDefaultLibraryCall, isPromiseChainCall, type Settlement, settlementOf } from './settlement.js';
+import { enclosingContainer, outerValue } from './dataflow/values.js';
 
 /*
  * `pool.query(…)` runs on a connection the pool takes and gives back by itself, so nothing leaks
@@ -20,7 +20,7 @@ export function floatingPoolQueries(sourceFile: ts.SourceFile, program: ts.Progr
   const findings: Finding[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && names.has(calledMethodName(node) ?? '') && isPoolQuery(node, model, checker)) {
-      if (fateOf(node, program) === 'dropped') {
+      if (fateOf(node, program) === 'dropped' && !hasRejectionHandler(node)) {
         findings.push({ rule: 'no-unawaited-query', node, messageId: 'floatingPoolQuery', data: { query: describeOperation(node) } });
       }
     }
@@ -37,6 +37,21 @@ function isPoolQuery(call: ts.CallExpression, model: ResourceModel, checker: ts.
     model.definitions.some((definition) => definition.poolQueries.includes(name) && model.isPoolOf(receiver, definition)) &&
     isThenableType(checker, call)
   );
+}
+
+/**
+ * `pool.query(…).catch(report)`, `.then(onDone, onError)`: fire-and-forget with its error
+ * handled is a choice, not an accident; there is no connection for it to race.
+ */
+function hasRejectionHandler(call: ts.CallExpression): boolean {
+  for (let current: ts.Expression = outerValue(call); ; ) {
+    const access = current.parent;
+    if (!ts.isPropertyAccessExpression(access) || access.expression !== current || !isPromiseChainCall(access.parent, access)) return false;
+    const chained = access.parent;
+    const name = access.name.text;
+    if (name === 'catch' || (name === 'then' && chained.arguments.length >= 2)) return true;
+    current = outerValue(chained);
+  }
 }
 
 /**

@@ -71,7 +71,9 @@ export function buildControlFlowGraph(container: FunctionContainer, model: Throw
   } else {
     if (!ts.isClassStaticBlockDeclaration(container)) {
       for (const parameter of container.parameters) {
-        if (parameter.initializer) cursor = visitExpression(builder, cursor, parameter.initializer);
+        // The default binds the parameter as a declaration binds its variable: the dataflow needs
+        // that step to know `runner = dataSource.createQueryRunner()` is held by `runner`.
+        if (parameter.initializer) cursor = builder.step(visitExpression(builder, cursor, parameter.initializer), parameter);
         if (!ts.isIdentifier(parameter.name)) cursor = visitBindingDefaults(builder, cursor, parameter.name);
       }
     }

@@ -2,9 +2,9 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import { symbolsReleasedIn } from './closures.js';
-import { storeInOuterCollection } from './escapes.js';
+import { isFreshLocalObject, storeInOuterCollection } from './escapes.js';
 import { isOwned, type OwnershipState, withAliases } from './state.js';
-import { isLocalSymbol, mayHoldResource, type OwnershipContext, symbolOf } from './values.js';
+import { mayHoldResource, type OwnershipContext, symbolOf } from './values.js';
 
 /*
  * Connections kept in local collections: an array the function fills (`clients.push(client)`)
@@ -22,7 +22,8 @@ export function storeInCollection(context: OwnershipContext, insertion: ts.CallE
   const collection = callReceiver(insertion);
   const target = collection && skipOuterExpressions(collection);
   const symbol = target && ts.isIdentifier(target) ? symbolOf(context, target) : undefined;
-  if (!symbol || !isLocalSymbol(context, symbol)) return storeInOuterCollection(state, insertion, collection);
+  // A parameter or a collection fetched from elsewhere (`getRegistry()`) outlives this call.
+  if (!symbol || !isFreshLocalObject(context, symbol)) return storeInOuterCollection(state, insertion, collection);
   return withAliases(state, new Set([...state.aliases, symbol]));
 }
 

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { callbackUse } from '../settlement.js';
 import { escaped, type OwnershipState, storedElsewhere, withAliases, withStatus } from './state.js';
-import { isLocalSymbol, type OwnershipContext, releaseCallsOf, symbolOf } from './values.js';
+import { isLocalSymbol, mayHoldResource, type OwnershipContext, releaseCallsOf, symbolOf } from './values.js';
 
 /*
  * Where a connection leaves the reach of the analysis. Each escape records the expression it
@@ -73,6 +73,22 @@ function storeInThisField(
   return storedElsewhere(state, { kind: 'thisField', at: assignment, sink: object, ...(owner ? { owner } : {}) });
 }
 
+/**
+ * `Object.assign(target, { db: client })` copies the connection into `target`: a fresh local
+ * object holds it from then on, any other object takes it out of reach, as `target.db = client` would.
+ */
+export function mergeIntoObject(context: OwnershipContext, call: ts.CallExpression, state: OwnershipState): OwnershipState | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  const isObjectAssign =
+    ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && callee.name.text === 'assign';
+  const [target, ...sources] = call.arguments;
+  if (!isObjectAssign || !target || !sources.some((source) => mayHoldResource(context, source, state))) return undefined;
+  const object = skipOuterExpressions(target);
+  const holder = ts.isIdentifier(object) ? symbolOf(context, object) : undefined;
+  if (holder && isFreshLocalObject(context, holder)) return withAliases(state, new Set([...state.aliases, holder]));
+  return storedElsewhere(state, { kind: 'property', at: call, sink: object });
+}
+
 /** `activeClients.add(client)` on a collection that is not a local of this function. */
 export function storeInOuterCollection(state: OwnershipState, insertion: ts.CallExpression, collection: ts.Expression | undefined): OwnershipState {
   return storedElsewhere(state, { kind: 'collection', at: insertion, ...(collection ? { sink: collection } : {}) });
@@ -126,7 +142,7 @@ export function capturesAlias(context: OwnershipContext, closure: ts.FunctionLik
  * A local variable initialised with an object or array literal, or with `new …`: this function
  * created the object, so a connection stored in it goes where the variable goes.
  */
-function isFreshLocalObject(context: OwnershipContext, symbol: ts.Symbol): boolean {
+export function isFreshLocalObject(context: OwnershipContext, symbol: ts.Symbol): boolean {
   if (!isLocalSymbol(context, symbol)) return false;
   const declaration = symbol.valueDeclaration;
   if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;

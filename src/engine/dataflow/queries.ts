@@ -74,7 +74,9 @@ export function trackQueries(
     for (const query of floating.values()) races.push({ query, point: { kind: 'release', at: step.ast! } });
     floating = EMPTY;
   }
-  const started = before.status === 'held' && step.role === 'operation' ? startedQueries(context, step.ast!, before) : [];
+  // A connection bound by `using` is still there to query until its block ends.
+  const usable = before.status === 'held' || before.status === 'disposeScheduled';
+  const started = usable && step.role === 'operation' ? startedQueries(context, step.ast!, before) : [];
   const withStarted = started.length === 0 ? floating : new Map([...floating, ...started.map((query) => [query.query, query] as const)]);
   return {
     normal: after.normal && withFloating(after.normal, withStarted),
@@ -150,8 +152,9 @@ function settle(context: OwnershipContext, step: CfgNode, floating: Floating): F
     case ts.SyntaxKind.CallExpression:
     case ts.SyntaxKind.NewExpression:
       return settleArguments(context, ast as ts.CallExpression | ts.NewExpression, floating);
-    case ts.SyntaxKind.VariableDeclaration: {
-      const { name, initializer } = ast as ts.VariableDeclaration;
+    case ts.SyntaxKind.VariableDeclaration:
+    case ts.SyntaxKind.Parameter: {
+      const { name, initializer } = ast as ts.VariableDeclaration | ts.ParameterDeclaration;
       return ts.isIdentifier(name) ? rebindCarrier(context, name, initializer, floating) : floating;
     }
     case ts.SyntaxKind.BinaryExpression: {
@@ -250,6 +253,18 @@ function carries(context: OwnershipContext, expression: ts.Expression, query: Fl
   if (ts.isArrayLiteralExpression(node)) {
     return node.elements.some((element) => carries(context, ts.isSpreadElement(element) ? element.expression : element, query));
   }
+  // `{ users: client.query(…) }` holds the promise; `pending.users` reads it back out.
+  if (ts.isObjectLiteralExpression(node)) {
+    return node.properties.some((property) => {
+      if (ts.isPropertyAssignment(property)) return carries(context, property.initializer, query);
+      if (ts.isShorthandPropertyAssignment(property)) {
+        const symbol = symbolOf(context, property);
+        return symbol !== undefined && query.carriers.has(symbol);
+      }
+      return ts.isSpreadAssignment(property) && carries(context, property.expression, query);
+    });
+  }
+  if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return carries(context, node.expression, query);
   if (ts.isConditionalExpression(node)) return carries(context, node.whenTrue, query) || carries(context, node.whenFalse, query);
   if (ts.isBinaryExpression(node)) {
     const operator = node.operatorToken.kind;

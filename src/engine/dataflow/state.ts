@@ -102,7 +102,7 @@ export function stateKey(state: OwnershipState, symbolIds: (symbol: ts.Symbol) =
 
 function floatingKey(query: FloatingQuery, symbolIds: (symbol: ts.Symbol) => number): string {
   const carriers = [...query.carriers].map(symbolIds).sort((a, b) => a - b).join('+');
-  return `${query.query.pos}:${carriers}:${query.origin?.pos ?? ''}:${query.thrownAt ? 'x' : ''}`;
+  return `${query.query.pos}:${carriers}:${query.origin?.pos ?? ''}:${query.thrownAt ? 'x' : ''}:${query.returnedBy?.pos ?? ''}`;
 }
 
 export function withAliases(state: OwnershipState, aliases: ReadonlySet<ts.Symbol>): OwnershipState {

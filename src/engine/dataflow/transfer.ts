@@ -7,8 +7,8 @@ import type { ReleaseSummary } from '../summaries/index.js';
 import { functionLiteralOf } from '../settlement.js';
 import { bindIteration, COLLECTION_INSERTS, releasesEveryElement, storeInCollection } from './collections.js';
 import { replacesValue, truthinessOf } from './facts.js';
-import { captureByDeferredCallback, storeInOuterVariable, storeInProperty, untracked } from './escapes.js';
-import { isOwned, type LeakPath, type OwnershipState, storedElsewhere, withAliases, withFact, withStatus } from './state.js';
+import { captureByDeferredCallback, type Escape, mergeIntoObject, storeInOuterVariable, storeInProperty, untracked } from './escapes.js';
+import { escaped, isOwned, type LeakPath, type OwnershipState, storedElsewhere, withAliases, withFact, withStatus } from './state.js';
 import {
   callsLocalReleaser,
   createClosure,
@@ -44,7 +44,8 @@ export function applyStep(context: OwnershipContext, step: CfgNode, state: Owner
   if (step.role === 'iterationBinding') return unchanged(bindIteration(context, ast as ts.ForInitializer, state));
   switch (ast.kind) {
     case ts.SyntaxKind.VariableDeclaration:
-      return bindDeclaration(context, ast as ts.VariableDeclaration, state);
+    case ts.SyntaxKind.Parameter:
+      return bindDeclaration(context, ast as ts.VariableDeclaration | ts.ParameterDeclaration, state);
     case ts.SyntaxKind.BinaryExpression:
       return assign(context, ast as ts.BinaryExpression, state);
     case ts.SyntaxKind.CallExpression:
@@ -133,7 +134,11 @@ function bindsSymbol(context: OwnershipContext, use: ts.Node, symbol: ts.Symbol)
   return false;
 }
 
-function bindDeclaration(context: OwnershipContext, declaration: ts.VariableDeclaration, state: OwnershipState): StepEffect {
+function bindDeclaration(
+  context: OwnershipContext,
+  declaration: ts.VariableDeclaration | ts.ParameterDeclaration,
+  state: OwnershipState,
+): StepEffect {
   const initializer = declaration.initializer;
   const holds = initializer !== undefined && isOwned(state) && mayHoldResource(context, initializer, state);
   if (!ts.isIdentifier(declaration.name)) {
@@ -144,8 +149,9 @@ function bindDeclaration(context: OwnershipContext, declaration: ts.VariableDecl
   const symbol = symbolOf(context, declaration.name);
   if (!symbol) return unchanged(state);
   if (context.conditionVariables.has(symbol)) state = withFact(state, symbol, truthinessOf(initializer, context.checker));
-  if (holds && isUsingDeclaration(declaration) && hasDisposer(context, declaration)) {
-    return unchanged(withStatus(state, 'disposeScheduled'));
+  if (holds && ts.isVariableDeclaration(declaration) && isUsingDeclaration(declaration) && hasDisposer(context, declaration)) {
+    // Still an alias: queries on it run until the disposal at the end of the block.
+    return unchanged(withAliases(withStatus(state, 'disposeScheduled'), new Set([...state.aliases, symbol])));
   }
   return rebind([[symbol, holds]], state, declaration);
 }
@@ -237,6 +243,8 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
   if (releasesSameKind(context, node)) return { normal: state };
   const stored = !state.escape && storingHelperCall(context, node, state);
   if (stored) return unchanged(stored);
+  const merged = mergeIntoObject(context, node, state);
+  if (merged) return unchanged(merged);
   const helper = helperSummary(context, node, state);
   if (helper && isAwaited(node)) {
     // It settles at the `await`; a synchronous throw from the call is the helper throwing too.
@@ -312,8 +320,11 @@ function returnValue(
 function storingHelperCall(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): OwnershipState | undefined {
   for (const [index, argument] of node.arguments.entries()) {
     if (!isResource(context, argument, state)) continue;
-    const storedAt = context.summaries.releasedByCall(node, index, context.tracked.resource)?.storedAt;
-    if (storedAt) return storedElsewhere(state, { kind: 'storingFunction', at: argument, sink: node.expression, storedAt });
+    const summary = context.summaries.releasedByCall(node, index, context.tracked.resource);
+    if (!summary?.storedAt) continue;
+    const escape: Escape = { kind: 'storingFunction', at: argument, sink: node.expression, storedAt: summary.storedAt };
+    // A timer or listener set up by the callee runs after this function, released or not.
+    return summary.storedForLater ? escaped(state, escape) : storedElsewhere(state, escape);
   }
   return undefined;
 }

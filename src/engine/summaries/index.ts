@@ -16,6 +16,8 @@ export interface ReleaseSummary {
   readonly returns: boolean;
   /** Where the function stores the resource beyond the call (a field, outer state, a timer), if it does. */
   readonly storedAt?: ts.Node;
+  /** The store is a callback that runs later: an escape even when the caller releases afterwards. */
+  readonly storedForLater?: boolean;
 }
 
 export interface HelperSummaries {
@@ -95,7 +97,7 @@ export class SummaryCache implements HelperSummaries {
       onReturn: onlyReleased(endsOnReturn),
       onThrow: onlyReleased(endsOnThrow),
       returns: endsOnReturn.size > 0,
-      ...(stored ? { storedAt: stored.at } : {}),
+      ...(stored ? { storedAt: stored.at, storedForLater: stored.kind === 'deferredCallback' } : {}),
     };
   }
 

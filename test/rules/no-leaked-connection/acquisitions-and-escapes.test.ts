@@ -10,6 +10,18 @@ import { fileLine, program, typedRuleTester } from '../cases.js';
 import { bad, type Invalid, leak, ok, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
+  ok('corners: a runner created by a parameter default is held by the parameter, released in finally', {
+    preset: 'typeorm',
+    body: `
+      export async function migrate(runner = dataSource.createQueryRunner()) {
+        try {
+          await runner.query('ALTER TABLE users ADD COLUMN age int');
+        } finally {
+          await runner.release();
+        }
+      }`,
+  }),
+
   // --- acquisitions ---------------------------------------------------------------------------
   {
     name: 'pg: the callback form is not a promise acquisition',
@@ -174,6 +186,17 @@ const valid: Valid[] = [
 ];
 
 const invalid: Invalid[] = [
+  bad('corners: a runner created by a parameter default, released only after a query that may throw', {
+    preset: 'typeorm',
+    messageId: 'leakedOnException',
+    body: `
+      export async function migrate(runner = dataSource.createQueryRunner()) {
+        await runner.query('ALTER TABLE users ADD COLUMN age int');
+        await runner.release();
+      }`,
+    path: (line) => `when \`runner.query(…)\` on line ${line("await runner.query(")} throws`,
+  }),
+
   // --- acquisitions ---------------------------------------------------------------------------
   {
     name: 'pg: a pool subclass is still a pg pool',
