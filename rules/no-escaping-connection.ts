@@ -1,11 +1,11 @@
 import { type TypeOrValueSpecifier, typeOrValueSpecifiersSchema } from '@typescript-eslint/type-utils';
 import type { TSESTree } from '@typescript-eslint/utils';
-import { analysisFailedMessage, noEscapingConnectionMessages, sinkMatchesSpecifier } from '../src/engine/index.js';
-import { missingTypeInformationMessage, reportFindings } from './util/analysis.js';
+import { noEscapingConnectionMessages, sinkMatchesSpecifier } from '../src/engine/index.js';
+import { pluginProblemMessages, reportFindings } from './util/analysis.js';
 import { createRule } from './util/createRule.js';
 
 export type Options = [{ allowedEscapes?: TypeOrValueSpecifier[] }];
-export type MessageIds = keyof typeof noEscapingConnectionMessages | 'missingTypeInformation' | 'analysisFailed';
+export type MessageIds = keyof typeof noEscapingConnectionMessages | keyof typeof pluginProblemMessages;
 
 export default createRule<Options, MessageIds>({
   name: 'no-escaping-connection',
@@ -19,8 +19,7 @@ export default createRule<Options, MessageIds>({
     },
     messages: {
       ...noEscapingConnectionMessages,
-      missingTypeInformation: missingTypeInformationMessage,
-      analysisFailed: analysisFailedMessage,
+      ...pluginProblemMessages,
     },
     schema: [
       {

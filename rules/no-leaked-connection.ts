@@ -1,10 +1,10 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { analysisFailedMessage, noLeakedConnectionMessages, type ThrowModel } from '../src/engine/index.js';
-import { missingTypeInformationMessage, reportFindings } from './util/analysis.js';
+import { noLeakedConnectionMessages, type ThrowModel } from '../src/engine/index.js';
+import { pluginProblemMessages, reportFindings } from './util/analysis.js';
 import { createRule } from './util/createRule.js';
 
 export type Options = [{ mayThrow?: ThrowModel }];
-export type MessageIds = keyof typeof noLeakedConnectionMessages | 'missingTypeInformation' | 'analysisFailed';
+export type MessageIds = keyof typeof noLeakedConnectionMessages | keyof typeof pluginProblemMessages;
 
 export default createRule<Options, MessageIds>({
   name: 'no-leaked-connection',
@@ -17,8 +17,7 @@ export default createRule<Options, MessageIds>({
     },
     messages: {
       ...noLeakedConnectionMessages,
-      missingTypeInformation: missingTypeInformationMessage,
-      analysisFailed: analysisFailedMessage,
+      ...pluginProblemMessages,
     },
     schema: [
       {

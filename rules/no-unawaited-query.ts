@@ -1,10 +1,10 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { analysisFailedMessage, noUnawaitedQueryMessages } from '../src/engine/index.js';
-import { missingTypeInformationMessage, reportFindings } from './util/analysis.js';
+import { noUnawaitedQueryMessages } from '../src/engine/index.js';
+import { pluginProblemMessages, reportFindings } from './util/analysis.js';
 import { createRule } from './util/createRule.js';
 
 export type Options = [{ checkPoolQueries?: boolean }];
-export type MessageIds = keyof typeof noUnawaitedQueryMessages | 'missingTypeInformation' | 'analysisFailed';
+export type MessageIds = keyof typeof noUnawaitedQueryMessages | keyof typeof pluginProblemMessages;
 
 export default createRule<Options, MessageIds>({
   name: 'no-unawaited-query',
@@ -18,8 +18,7 @@ export default createRule<Options, MessageIds>({
     },
     messages: {
       ...noUnawaitedQueryMessages,
-      missingTypeInformation: missingTypeInformationMessage,
-      analysisFailed: analysisFailedMessage,
+      ...pluginProblemMessages,
     },
     schema: [
       {

@@ -1,6 +1,6 @@
 import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type ts from 'typescript';
-import { analyzeSourceFile, type FileAnalysis, type Finding, type RuleName, type ThrowModel } from '../../src/engine/index.js';
+import { analysisFailedMessage, analyzeSourceFile, type FileAnalysis, type Finding, type RuleName, type ThrowModel } from '../../src/engine/index.js';
 import { resourcesFromSettings } from './settings.js';
 
 export interface RuleAnalysis {
@@ -77,3 +77,9 @@ function firstReportInFile(context: Readonly<TSESLint.RuleContext<string, readon
   reported.add(key);
   return true;
 }
+
+/** Messages every rule shares: problems of the plugin's setup or of the engine, not of the code. */
+export const pluginProblemMessages = {
+  missingTypeInformation: missingTypeInformationMessage,
+  analysisFailed: analysisFailedMessage,
+} as const;
