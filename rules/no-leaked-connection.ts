@@ -1,10 +1,10 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { noLeakedConnectionMessages, type ThrowModel } from '../src/engine/index.js';
-import { pluginProblemMessages, reportFindings } from './util/analysis.js';
+import { pluginProblemMessages, reportFindings, suggestionMessages } from './util/analysis.js';
 import { createRule } from './util/createRule.js';
 
 export type Options = [{ mayThrow?: ThrowModel }];
-export type MessageIds = keyof typeof noLeakedConnectionMessages | keyof typeof pluginProblemMessages;
+export type MessageIds = keyof typeof noLeakedConnectionMessages | keyof typeof pluginProblemMessages | keyof typeof suggestionMessages;
 
 export default createRule<Options, MessageIds>({
   name: 'no-leaked-connection',
@@ -15,9 +15,12 @@ export default createRule<Options, MessageIds>({
       recommended: true,
       requiresTypeChecking: true,
     },
+    hasSuggestions: true,
+    fixable: 'code',
     messages: {
       ...noLeakedConnectionMessages,
       ...pluginProblemMessages,
+      ...suggestionMessages,
     },
     schema: [
       {

@@ -1,10 +1,10 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { noUnawaitedQueryMessages } from '../src/engine/index.js';
-import { pluginProblemMessages, reportFindings } from './util/analysis.js';
+import { pluginProblemMessages, reportFindings, suggestionMessages } from './util/analysis.js';
 import { createRule } from './util/createRule.js';
 
 export type Options = [{ checkPoolQueries?: boolean }];
-export type MessageIds = keyof typeof noUnawaitedQueryMessages | keyof typeof pluginProblemMessages;
+export type MessageIds = keyof typeof noUnawaitedQueryMessages | keyof typeof pluginProblemMessages | keyof typeof suggestionMessages;
 
 export default createRule<Options, MessageIds>({
   name: 'no-unawaited-query',
@@ -16,9 +16,11 @@ export default createRule<Options, MessageIds>({
       recommended: true,
       requiresTypeChecking: true,
     },
+    hasSuggestions: true,
     messages: {
       ...noUnawaitedQueryMessages,
       ...pluginProblemMessages,
+      ...suggestionMessages,
     },
     schema: [
       {

@@ -1,6 +1,14 @@
 import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type ts from 'typescript';
-import { analysisFailedMessage, analyzeSourceFile, type FileAnalysis, type Finding, type RuleName, type ThrowModel } from '../../src/engine/index.js';
+import {
+  analysisFailedMessage,
+  analyzeSourceFile,
+  type FileAnalysis,
+  type Finding,
+  type FixPlan,
+  type RuleName,
+  type ThrowModel,
+} from '../../src/engine/index.js';
 import { resourcesFromSettings } from './settings.js';
 
 export interface RuleAnalysis {
@@ -56,13 +64,31 @@ export function reportFindings<MessageIds extends string>(
   for (const finding of result.analysis.findings) {
     if (finding.rule !== rule || !keep(finding, result)) continue;
     if (finding.messageId === 'analysisFailed' && !firstReportInFile(context, `analysisFailed:${finding.node.pos}`)) continue;
+    const { fix, suggestions = [] } = finding;
     context.report({
       node: toESTree(result.services, finding.node),
       messageId: finding.messageId as MessageIds,
       data: finding.data,
+      ...(fix ? { fix: (fixer: TSESLint.RuleFixer) => editsOf(fixer, fix) } : {}),
+      ...(suggestions.length > 0
+        ? {
+            suggest: suggestions.map((plan) => ({
+              messageId: 'suggestion' as MessageIds,
+              data: { description: plan.description },
+              fix: (fixer: TSESLint.RuleFixer) => editsOf(fixer, plan),
+            })),
+          }
+        : {}),
     });
   }
 }
+
+function editsOf(fixer: TSESLint.RuleFixer, plan: FixPlan): TSESLint.RuleFix[] {
+  return plan.edits.map((edit) => fixer.replaceTextRange([edit.start, edit.end], edit.text));
+}
+
+/** The message of every suggestion: the fix's own description ("Release `client` in a `finally` block"). */
+export const suggestionMessages = { suggestion: '{{description}}' } as const;
 
 const reportedInFile = new WeakMap<object, Set<string>>();
 

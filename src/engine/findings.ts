@@ -3,6 +3,9 @@ import type { AcquisitionVerdict } from './dataflow/analyze.js';
 import type { Escape } from './dataflow/escapes.js';
 import type { QueryRace } from './dataflow/queries.js';
 import { describeCode, describeExit, describeLeakPath, describeLocation, describeOperation, describeExceptionPath, lineOf } from './describe.js';
+import { type LeakFixes, leakFixes } from './fixes/leakFixes.js';
+import { poolQuerySuggestions, raceSuggestions } from './fixes/queryFixes.js';
+import type { FixPlan } from './fixes/text.js';
 import type { NoEscapingConnectionMessageId, NoLeakedConnectionMessageId, NoUnawaitedQueryMessageId } from './messages.js';
 
 export type RuleName = 'no-leaked-connection' | 'no-unawaited-query' | 'no-escaping-connection';
@@ -16,11 +19,25 @@ export interface Finding {
   readonly data: Readonly<Record<string, string>>;
   /** For an escape: what receives the connection, which `allowedEscapes` may vouch for. */
   readonly sink?: ts.Expression;
+  /** A fix safe to apply without review (`eslint --fix`). */
+  readonly fix?: FixPlan;
+  /** Fixes offered in the editor, each applied only when chosen. */
+  readonly suggestions?: readonly FixPlan[];
 }
 
-export function leakFinding(verdict: AcquisitionVerdict): Finding[] {
+/** A bug in a fix must cost the fix, never the report. */
+function fixesOrNone<T>(compute: () => T, none: T): T {
+  try {
+    return compute();
+  } catch {
+    return none;
+  }
+}
+
+export function leakFinding(verdict: AcquisitionVerdict, checker: ts.TypeChecker): Finding[] {
   const { leak, acquisition } = verdict;
   if (!leak) return [];
+  const fixes = fixesOrNone(() => leakFixes(verdict, checker), { suggestions: [] } as LeakFixes);
   const messageId: NoLeakedConnectionMessageId =
     leak.kind === 'discarded' ? 'discarded' : leak.exceptional ? 'leakedOnException' : 'leaked';
   return [
@@ -33,6 +50,8 @@ export function leakFinding(verdict: AcquisitionVerdict): Finding[] {
         acquire: describeOperation(acquisition.call),
         path: describeLeakPath(leak, verdict.graph.container),
       },
+      ...(fixes.autofix ? { fix: fixes.autofix } : {}),
+      suggestions: fixes.suggestions,
     },
   ];
 }
@@ -43,6 +62,10 @@ export function raceFindings(verdict: AcquisitionVerdict): Finding[] {
 }
 
 function raceFinding(race: QueryRace, verdict: AcquisitionVerdict): Finding {
+  return { ...raceReport(race, verdict), suggestions: fixesOrNone(() => raceSuggestions(race), []) };
+}
+
+function raceReport(race: QueryRace, verdict: AcquisitionVerdict): Finding {
   const { query, point } = race;
   const data = {
     query: describeOperation(query.query),
@@ -121,4 +144,15 @@ function describeEscape(escape: Escape): { messageId: NoEscapingConnectionMessag
 function assignedTarget(node: ts.Node): ts.Node {
   if (ts.isBinaryExpression(node)) return node.left;
   return ts.isCallExpression(node) && node.arguments[0] ? node.arguments[0] : node;
+}
+
+/** A dropped `pool.query(…)`. */
+export function poolQueryFinding(query: ts.CallExpression): Finding {
+  return {
+    rule: 'no-unawaited-query',
+    node: query,
+    messageId: 'floatingPoolQuery',
+    data: { query: describeOperation(query) },
+    suggestions: fixesOrNone(() => poolQuerySuggestions(query), []),
+  };
 }

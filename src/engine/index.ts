@@ -16,6 +16,7 @@ export { buildControlFlowGraph } from './cfg/index.js';
 export { allPresets, builtInPresets, presetNames, type PresetName, type ResourceDefinition } from './resources/presets.js';
 export * from './messages.js';
 export type { Finding, RuleName } from './findings.js';
+export type { FixPlan, TextEdit } from './fixes/text.js';
 export type { Escape, EscapeKind } from './dataflow/escapes.js';
 export type { QueryRace, RacePoint } from './dataflow/queries.js';
 export { sinkMatchesSpecifier } from './sinks.js';
@@ -86,7 +87,7 @@ function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: Engine
     }
   }
   const findings = [
-    ...verdicts.flatMap(leakFinding),
+    ...verdicts.flatMap((verdict) => leakFinding(verdict, checker)),
     ...distinctByNode(verdicts.flatMap(raceFindings)),
     ...poolQueryFindings(sourceFile, program, model, failures),
     ...distinctByNode(verdicts.flatMap(escapeFindings)),

@@ -1,7 +1,6 @@
 import ts from 'typescript';
 import { isThenableType } from 'ts-api-utils';
-import { describeOperation } from './describe.js';
-import type { Finding } from './findings.js';
+import { type Finding, poolQueryFinding } from './findings.js';
 import { calledMethodName, callReceiver, type ResourceModel } from './resources/model.js';
 import { callbackUse, isDefaultLibraryCall, isPromiseChainCall, type Settlement, settlementOf } from './settlement.js';
 import { enclosingContainer, outerValue } from './dataflow/values.js';
@@ -21,7 +20,7 @@ export function floatingPoolQueries(sourceFile: ts.SourceFile, program: ts.Progr
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && names.has(calledMethodName(node) ?? '') && isPoolQuery(node, model, checker)) {
       if (fateOf(node, program) === 'dropped' && !hasRejectionHandler(node)) {
-        findings.push({ rule: 'no-unawaited-query', node, messageId: 'floatingPoolQuery', data: { query: describeOperation(node) } });
+        findings.push(poolQueryFinding(node));
       }
     }
     ts.forEachChild(node, visit);

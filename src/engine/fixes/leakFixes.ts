@@ -1,0 +1,275 @@
+import ts from 'typescript';
+import { getWellKnownSymbolPropertyOfType } from 'ts-api-utils';
+import { skipOuterExpressions } from '../ast.js';
+import type { AcquisitionVerdict } from '../dataflow/analyze.js';
+import { outerValue, releaseCallsOf } from '../dataflow/values.js';
+import { type FixPlan, indentRegion, SourceText, type TextEdit } from './text.js';
+
+/*
+ * Fixes for `no-leaked-connection`. The acquisition must be a plain declaration statement in a
+ * block (`const client = await pool.connect();`); anything else keeps its report without a fix.
+ *
+ * - The connection is already released by a statement of that block on the normal path: the
+ *   autofix moves that release into a `finally` around the statements in between (adding it to
+ *   an existing `try` when that is all there is in between), and drops the releases inside them,
+ *   which the `finally` now does.
+ * - Nothing releases it: a suggestion wraps the rest of the block in `try { … } finally { release }`;
+ *   a second one rewrites the declaration to `await using` when the type can dispose itself and the
+ *   preset allows it.
+ */
+
+export interface LeakFixes {
+  readonly autofix?: FixPlan;
+  readonly suggestions: readonly FixPlan[];
+}
+
+const NO_FIXES: LeakFixes = { suggestions: [] };
+
+/** The acquisition as a plain declaration: `const client = await pool.connect();` in a block. */
+interface PlainDeclaration {
+  readonly statement: ts.VariableStatement;
+  readonly declaration: ts.VariableDeclaration;
+  readonly name: ts.Identifier;
+  readonly symbol: ts.Symbol;
+  readonly block: ts.Block;
+}
+
+export function leakFixes(verdict: AcquisitionVerdict, checker: ts.TypeChecker): LeakFixes {
+  const { acquisition } = verdict;
+  if (!verdict.leak || verdict.leak.kind === 'discarded' || acquisition.pending) return NO_FIXES;
+  const plain = plainDeclaration(acquisition.event, checker);
+  if (!plain) return NO_FIXES;
+  const source = new SourceText(plain.statement.getSourceFile());
+  if (!source.restOfLineIsFree(plain.statement.end)) return NO_FIXES;
+  const releases = releasesOf(verdict, plain, checker);
+  const rest = plain.block.statements.slice(plain.block.statements.indexOf(plain.statement) + 1);
+  if (releases.length === 0) return { suggestions: releaseSuggestions(verdict, plain, rest, source, checker) };
+  const autofix = moveReleaseIntoFinally(plain, rest, releases, source, checker);
+  return autofix ? { autofix, suggestions: [] } : NO_FIXES;
+}
+
+function plainDeclaration(event: ts.Expression, checker: ts.TypeChecker): PlainDeclaration | undefined {
+  const declaration = outerValue(event).parent;
+  if (!ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return undefined;
+  const list = declaration.parent;
+  if (!ts.isVariableDeclarationList(list)) return undefined;
+  const statement = list.parent;
+  if (list.declarations.length !== 1 || !ts.isVariableStatement(statement) || !ts.isBlock(statement.parent)) return undefined;
+  if (list.flags & ts.NodeFlags.Using) return undefined;
+  const symbol = checker.getSymbolAtLocation(declaration.name);
+  return symbol && { statement, declaration, name: declaration.name, symbol, block: statement.parent };
+}
+
+/** Every call in the function (closures included) that releases the declared variable. */
+function releasesOf(verdict: AcquisitionVerdict, plain: PlainDeclaration, checker: ts.TypeChecker): ts.CallExpression[] {
+  const found: ts.CallExpression[] = [];
+  const { resource } = verdict.acquisition;
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const releasesIt = releaseCallsOf(node, resource).some(({ released }) => {
+        const target = skipOuterExpressions(released);
+        return ts.isIdentifier(target) && checker.getSymbolAtLocation(target) === plain.symbol;
+      });
+      if (releasesIt) found.push(node);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(verdict.graph.container);
+  return found;
+}
+
+/** `client.release();`, `await runner.release();`, `void pool.release(db);` as a statement: the call it makes. */
+function releaseStatementCall(statement: ts.Statement, releases: readonly ts.CallExpression[]): ts.CallExpression | undefined {
+  if (!ts.isExpressionStatement(statement)) return undefined;
+  let value = skipOuterExpressions(statement.expression);
+  if (ts.isAwaitExpression(value) || ts.isVoidExpression(value)) value = skipOuterExpressions(value.expression);
+  return ts.isCallExpression(value) && releases.includes(value) ? value : undefined;
+}
+
+/**
+ * The autofix: the first release statement of the block after the acquisition goes into a
+ * `finally` around the statements in between — and around any later statement that uses a
+ * declaration of theirs, so that every declaration stays visible where it is used.
+ */
+function moveReleaseIntoFinally(
+  plain: PlainDeclaration,
+  rest: readonly ts.Statement[],
+  releases: readonly ts.CallExpression[],
+  source: SourceText,
+  checker: ts.TypeChecker,
+): FixPlan | undefined {
+  const releaseIndex = rest.findIndex((statement) => releaseStatementCall(statement, releases) !== undefined);
+  if (releaseIndex <= 0) return undefined;
+  const release = rest[releaseIndex]!;
+  if (!source.ownsItsLines(release)) return undefined;
+  const last = lastStatementNeeded(rest, releaseIndex, checker);
+  const region = rest.slice(0, last + 1).filter((statement) => statement !== release);
+  // Releases inside the region become the `finally`'s job; any other one (a second release after
+  // it, one in a closure, one that passes an error to destroy the client) is left to the user.
+  const inner = releases.filter((call) => call !== releaseStatementCall(release, releases));
+  const removable = inner.map((call) => removableRelease(call, region, source));
+  if (removable.some((edit) => edit === undefined)) return undefined;
+  if (!source.restOfLineIsFree(region[region.length - 1]!.end)) return undefined;
+  const releaseText = source.text.slice(release.getStart(source.file), source.lineEnd(release.end)).trim();
+  const description = `Release \`${plain.name.text}\` in a \`finally\` block`;
+  const sole = region.length === 1 ? region[0]! : undefined;
+  if (sole && ts.isTryStatement(sole) && source.ownsItsLines(sole)) {
+    const edits = [...(removable as TextEdit[]), ...addToTry(sole, releaseText, source, plain.block), wholeLines(release, source)];
+    return { description, edits };
+  }
+  const start = source.nextLineStart(plain.statement.end);
+  const end = Math.max(source.lineEnd(region[region.length - 1]!.end), source.lineEnd(release.end));
+  const removals = [...(removable as TextEdit[]), wholeLines(release, source)];
+  const indent = source.indentOf(plain.statement.getStart(source.file));
+  const unit = source.indentUnit(plain.block);
+  const body = indentRegion(source, start, source.nextLineStart(end), unit, removals);
+  const wrapped = wrapInTry(indent, unit, body, releaseText, source.newline);
+  return { description, edits: [{ start, end, text: wrapped }] };
+}
+
+/** The index of the last statement the region must reach: a use of one of its declarations after the release. */
+function lastStatementNeeded(rest: readonly ts.Statement[], releaseIndex: number, checker: ts.TypeChecker): number {
+  const declared = new Set<ts.Symbol>();
+  for (const statement of rest.slice(0, releaseIndex)) for (const symbol of blockScopedDeclarations(statement, checker)) declared.add(symbol);
+  let last = releaseIndex - 1;
+  rest.forEach((statement, index) => {
+    if (index > releaseIndex && refersTo(statement, declared, checker)) last = index;
+  });
+  return last;
+}
+
+/** `const`/`let`/`class`/`function` names a statement declares in its block (a `var` is seen from anywhere). */
+function blockScopedDeclarations(statement: ts.Statement, checker: ts.TypeChecker): ts.Symbol[] {
+  const names: ts.Identifier[] = [];
+  if (ts.isVariableStatement(statement) && statement.declarationList.flags & ts.NodeFlags.BlockScoped) {
+    const collect = (name: ts.BindingName): void => {
+      if (ts.isIdentifier(name)) names.push(name);
+      else for (const element of name.elements) if (!ts.isOmittedExpression(element)) collect(element.name);
+    };
+    for (const declaration of statement.declarationList.declarations) collect(declaration.name);
+  } else if ((ts.isClassDeclaration(statement) || ts.isFunctionDeclaration(statement)) && statement.name) {
+    names.push(statement.name);
+  }
+  return names.map((name) => checker.getSymbolAtLocation(name)).filter((symbol): symbol is ts.Symbol => symbol !== undefined);
+}
+
+function refersTo(node: ts.Node, symbols: ReadonlySet<ts.Symbol>, checker: ts.TypeChecker): boolean {
+  if (symbols.size === 0) return false;
+  if (ts.isIdentifier(node)) {
+    const symbol = checker.getSymbolAtLocation(node);
+    if (symbol && symbols.has(symbol)) return true;
+    const shorthand = ts.isShorthandPropertyAssignment(node.parent) ? checker.getShorthandAssignmentValueSymbol(node.parent) : undefined;
+    return shorthand !== undefined && symbols.has(shorthand);
+  }
+  return ts.forEachChild(node, (child) => refersTo(child, symbols, checker) || undefined) === true;
+}
+
+/**
+ * The edit that drops a release inside the region: its whole lines when it stands alone, else
+ * just the statement (`{}` where a statement is required: `if (failed) client.release();`). A
+ * release that is not a statement of its own, or passes arguments (pg's `release(err)` destroys
+ * the client), is not dropped.
+ */
+function removableRelease(call: ts.CallExpression, region: readonly ts.Statement[], source: SourceText): TextEdit | undefined {
+  const statement = outerStatement(call);
+  if (!statement || call.arguments.length > 0 && !isPoolRelease(call)) return undefined;
+  if (!region.some((top) => top.pos <= statement.pos && statement.end <= top.end)) return undefined;
+  const parent = statement.parent;
+  if (!ts.isBlock(parent) && !ts.isCaseClause(parent) && !ts.isDefaultClause(parent)) {
+    return { start: statement.getStart(source.file), end: statement.end, text: '{}' };
+  }
+  if (source.ownsItsLines(statement)) return wholeLines(statement, source);
+  return { start: statement.getStart(source.file), end: statement.end, text: '' };
+}
+
+/** `pool.release(db)`: the argument is the resource, not an error. */
+function isPoolRelease(call: ts.CallExpression): boolean {
+  return call.arguments.length === 1 && ts.isIdentifier(skipOuterExpressions(call.arguments[0]!));
+}
+
+function outerStatement(call: ts.CallExpression): ts.ExpressionStatement | undefined {
+  let value: ts.Node = outerValue(call);
+  if (ts.isAwaitExpression(value.parent) || ts.isVoidExpression(value.parent)) value = outerValue(value.parent);
+  return ts.isExpressionStatement(value.parent) ? value.parent : undefined;
+}
+
+function wholeLines(node: ts.Node, source: SourceText): TextEdit {
+  return { start: source.lineStart(node.getStart(source.file)), end: source.nextLineStart(node.end), text: '' };
+}
+
+/** The release added to an existing `try`: at the end of its `finally`, or as a new `finally`. */
+function addToTry(statement: ts.TryStatement, releaseText: string, source: SourceText, block: ts.Block): TextEdit[] {
+  const indent = source.indentOf(statement.getStart(source.file));
+  const unit = source.indentUnit(block);
+  const { finallyBlock } = statement;
+  if (finallyBlock) {
+    const closing = finallyBlock.end - 1;
+    if (!source.startsItsLine(closing)) return [{ start: closing, end: closing, text: ` ${releaseText} ` }];
+    const at = source.lineStart(closing);
+    return [{ start: at, end: at, text: `${indent}${unit}${releaseText}${source.newline}` }];
+  }
+  const nl = source.newline;
+  return [{ start: statement.end, end: statement.end, text: ` finally {${nl}${indent}${unit}${releaseText}${nl}${indent}}` }];
+}
+
+function wrapInTry(indent: string, unit: string, body: string, releaseText: string, nl: string): string {
+  return `${indent}try {${nl}${body}${nl}${indent}} finally {${nl}${indent}${unit}${releaseText}${nl}${indent}}`;
+}
+
+/**
+ * No release at all: wrap the rest of the block in `try { … } finally { release }` (or add the
+ * release after the declaration when nothing follows it), and offer `await using` when the
+ * connection's type disposes itself and the preset allows it.
+ */
+function releaseSuggestions(
+  verdict: AcquisitionVerdict,
+  plain: PlainDeclaration,
+  rest: readonly ts.Statement[],
+  source: SourceText,
+  checker: ts.TypeChecker,
+): FixPlan[] {
+  const { resource, pool } = verdict.acquisition;
+  const isAsync = isAsyncFunction(verdict.graph.container);
+  const name = plain.name.text;
+  const call =
+    resource.release[0] !== undefined
+      ? `${name}.${resource.release[0]}()`
+      : resource.poolRelease[0] !== undefined && pool
+        ? `${pool.getText()}.${resource.poolRelease[0]}(${name})`
+        : undefined;
+  if (!call) return [];
+  const semicolon = source.text[plain.statement.end - 1] === ';' ? ';' : '';
+  const releaseText = `${resource.asyncRelease ? (isAsync ? 'await ' : 'void ') : ''}${call}${semicolon}`;
+  const description = `Release \`${name}\` in a \`finally\` block: \`${releaseText}\``;
+  const indent = source.indentOf(plain.statement.getStart(source.file));
+  const suggestions: FixPlan[] = [];
+  if (rest.length === 0) {
+    const at = source.lineEnd(plain.statement.end);
+    suggestions.push({ description: `Release \`${name}\`: \`${releaseText}\``, edits: [{ start: at, end: at, text: `${source.newline}${indent}${releaseText}` }] });
+  } else if (source.restOfLineIsFree(rest[rest.length - 1]!.end)) {
+    const start = source.nextLineStart(plain.statement.end);
+    const end = source.lineEnd(rest[rest.length - 1]!.end);
+    const unit = source.indentUnit(plain.block);
+    const body = indentRegion(source, start, source.nextLineStart(end), unit);
+    suggestions.push({ description, edits: [{ start, end, text: wrapInTry(indent, unit, body, releaseText, source.newline) }] });
+  }
+  const usingFix = awaitUsingSuggestion(verdict, plain, isAsync, checker);
+  if (usingFix) suggestions.push(usingFix);
+  return suggestions;
+}
+
+function awaitUsingSuggestion(verdict: AcquisitionVerdict, plain: PlainDeclaration, isAsync: boolean, checker: ts.TypeChecker): FixPlan | undefined {
+  const list = plain.statement.declarationList;
+  if (!isAsync || !verdict.acquisition.resource.suggestUsing || !(list.flags & ts.NodeFlags.Const)) return undefined;
+  const type = checker.getTypeAtLocation(plain.name);
+  if (!getWellKnownSymbolPropertyOfType(type, 'asyncDispose', checker)) return undefined;
+  const keyword = list.getFirstToken()!;
+  return {
+    description: `Declare \`${plain.name.text}\` with \`await using\`, which releases it when the block ends`,
+    edits: [{ start: keyword.getStart(), end: keyword.end, text: 'await using' }],
+  };
+}
+
+export function isAsyncFunction(container: ts.Node): boolean {
+  return ts.isFunctionLike(container) && (ts.getCombinedModifierFlags(container as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
+}

@@ -1,0 +1,106 @@
+import ts from 'typescript';
+import { skipOuterExpressions } from '../ast.js';
+import { describeOperation } from '../describe.js';
+import type { QueryRace } from '../dataflow/queries.js';
+import { enclosingContainer, outerValue } from '../dataflow/values.js';
+import { isPromiseChainCall } from '../settlement.js';
+import { isAsyncFunction } from './leakFixes.js';
+import { type FixPlan, SourceText } from './text.js';
+
+/*
+ * Suggestions for `no-unawaited-query`: await the query where it stands, wait for every callback
+ * of a `forEach`, or move the release after the `await` that already waits for the query.
+ * Suggestions, not autofixes: awaiting changes when the function goes on, which its author decides.
+ */
+
+export function raceSuggestions(race: QueryRace): FixPlan[] {
+  const { query, point } = race;
+  if (query.droppedBy) return compact([awaitEveryCallback(query.droppedBy)]);
+  return compact([awaitInPlace(query.query), point.kind === 'release' ? releaseAfterAwait(query.query, point.at) : undefined]);
+}
+
+/** `pool.query(…);` in an async function: await it. */
+export function poolQuerySuggestions(query: ts.CallExpression): FixPlan[] {
+  return compact([awaitInPlace(query)]);
+}
+
+function compact(plans: readonly (FixPlan | undefined)[]): FixPlan[] {
+  return plans.filter((plan): plan is FixPlan => plan !== undefined);
+}
+
+/**
+ * `client.query(…);`, `void client.query(…);`, `client.query(…).catch(log);` as a statement of an
+ * async function: `await` it (in place of `void`).
+ */
+function awaitInPlace(query: ts.CallExpression): FixPlan | undefined {
+  let top: ts.Expression = outerValue(query);
+  while (ts.isPropertyAccessExpression(top.parent) && isPromiseChainCall(top.parent.parent, top.parent)) top = outerValue(top.parent.parent);
+  const parent = top.parent;
+  if (!isAsyncFunction(enclosingContainer(top))) return undefined;
+  const description = `Await \`${describeOperation(query)}\``;
+  if (ts.isExpressionStatement(parent)) return { description, edits: [{ start: top.getStart(), end: top.getStart(), text: 'await ' }] };
+  if (ts.isVoidExpression(parent) && ts.isExpressionStatement(outerValue(parent).parent)) {
+    return { description, edits: [{ start: parent.getStart(), end: top.getStart(), text: 'await ' }] };
+  }
+  return undefined;
+}
+
+/** `rows.forEach(async (row) => …);` in an async function → `await Promise.all(rows.map(async (row) => …));`. */
+function awaitEveryCallback(call: ts.CallExpression): FixPlan | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'forEach') return undefined;
+  if (!ts.isExpressionStatement(outerValue(call).parent) || !isAsyncFunction(enclosingContainer(call))) return undefined;
+  const receiver = callee.expression.getText();
+  return {
+    description: `Wait for every callback: \`await Promise.all(${receiver}.map(…))\``,
+    edits: [
+      { start: call.getStart(), end: call.getStart(), text: 'await Promise.all(' },
+      { start: callee.name.getStart(), end: callee.name.end, text: 'map' },
+      { start: call.end, end: call.end, text: ')' },
+    ],
+  };
+}
+
+/**
+ * `const p = client.query(…); client.release(); await p;` → the release moves after `await p;`,
+ * when both are statements of one block.
+ */
+function releaseAfterAwait(query: ts.CallExpression, releaseCall: ts.Node): FixPlan | undefined {
+  const declaration = outerValue(query).parent;
+  if (!ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return undefined;
+  const release = statementOf(releaseCall);
+  const block = release?.parent;
+  if (!release || !block || !ts.isBlock(block)) return undefined;
+  const name = declaration.name.text;
+  const later = block.statements.slice(block.statements.indexOf(release) + 1);
+  const waiting = later.find((statement) => awaitsVariable(statement, name));
+  const source = new SourceText(release.getSourceFile());
+  if (!waiting || !source.ownsItsLines(release) || !source.restOfLineIsFree(waiting.end)) return undefined;
+  const releaseLines = source.text.slice(source.lineStart(release.getStart()), source.nextLineStart(release.end));
+  const after = source.nextLineStart(waiting.end);
+  const ending = after === source.text.length && !releaseLines.endsWith('\n') ? source.newline : '';
+  return {
+    description: `Release after \`await ${name}\``,
+    edits: [
+      { start: source.lineStart(release.getStart()), end: source.nextLineStart(release.end), text: '' },
+      { start: after, end: after, text: ending + releaseLines },
+    ],
+  };
+}
+
+function statementOf(node: ts.Node): ts.ExpressionStatement | undefined {
+  let value: ts.Node = outerValue(node as ts.Expression);
+  if (ts.isAwaitExpression(value.parent) || ts.isVoidExpression(value.parent)) value = outerValue(value.parent);
+  return ts.isExpressionStatement(value.parent) ? value.parent : undefined;
+}
+
+/** `await p;`, `const r = await p;`. */
+function awaitsVariable(statement: ts.Statement, name: string): boolean {
+  const value = ts.isExpressionStatement(statement)
+    ? statement.expression
+    : ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1
+      ? statement.declarationList.declarations[0]!.initializer
+      : undefined;
+  const awaited = value && skipOuterExpressions(value);
+  return awaited !== undefined && ts.isAwaitExpression(awaited) && ts.isIdentifier(skipOuterExpressions(awaited.expression)) && skipOuterExpressions(awaited.expression).getText() === name;
+}
