@@ -41,6 +41,8 @@ export function leakFixes(verdict: AcquisitionVerdict, checker: ts.TypeChecker):
   if (!plain) return NO_FIXES;
   const source = new SourceText(plain.statement.getSourceFile());
   if (!source.restOfLineIsFree(plain.statement.end)) return NO_FIXES;
+  // A variable written after its declaration may not hold this connection when the `finally` runs.
+  if (isReassigned(plain, checker)) return NO_FIXES;
   const releases = releasesOf(verdict, plain, checker);
   const rest = plain.block.statements.slice(plain.block.statements.indexOf(plain.statement) + 1);
   if (releases.length === 0) return { suggestions: releaseSuggestions(verdict, plain, rest, source, checker) };
@@ -58,6 +60,17 @@ function plainDeclaration(event: ts.Expression, checker: ts.TypeChecker): PlainD
   if (list.flags & ts.NodeFlags.Using) return undefined;
   const symbol = checker.getSymbolAtLocation(declaration.name);
   return symbol && { statement, declaration, name: declaration.name, symbol, block: statement.parent };
+}
+
+function isReassigned(plain: PlainDeclaration, checker: ts.TypeChecker): boolean {
+  const visit = (node: ts.Node): boolean => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      const target = skipOuterExpressions(node.left);
+      if (ts.isIdentifier(target) && checker.getSymbolAtLocation(target) === plain.symbol) return true;
+    }
+    return ts.forEachChild(node, visit) === true;
+  };
+  return visit(plain.block);
 }
 
 /** Every call in the function (closures included) that releases the declared variable. */
@@ -114,8 +127,8 @@ function moveReleaseIntoFinally(
   const description = `Release \`${plain.name.text}\` in a \`finally\` block`;
   const sole = region.length === 1 ? region[0]! : undefined;
   if (sole && ts.isTryStatement(sole) && source.ownsItsLines(sole)) {
-    const edits = [...(removable as TextEdit[]), ...addToTry(sole, releaseText, source, plain.block), wholeLines(release, source)];
-    return { description, edits };
+    const added = addToTry(sole, releaseText, source, plain.block, plain.symbol, checker);
+    return added && { description, edits: [...(removable as TextEdit[]), ...added, wholeLines(release, source)] };
   }
   const start = source.nextLineStart(plain.statement.end);
   const end = Math.max(source.lineEnd(region[region.length - 1]!.end), source.lineEnd(release.end));
@@ -197,19 +210,43 @@ function wholeLines(node: ts.Node, source: SourceText): TextEdit {
   return { start: source.lineStart(node.getStart(source.file)), end: source.nextLineStart(node.end), text: '' };
 }
 
-/** The release added to an existing `try`: at the end of its `finally`, or as a new `finally`. */
-function addToTry(statement: ts.TryStatement, releaseText: string, source: SourceText, block: ts.Block): TextEdit[] {
+/**
+ * The release added to an existing `try`: as a new `finally`, or at the end of the one it has —
+ * at its start if it can jump out early (`if (quiet) return;`) and does not use the connection;
+ * not at all if it does both.
+ */
+function addToTry(
+  statement: ts.TryStatement,
+  releaseText: string,
+  source: SourceText,
+  block: ts.Block,
+  symbol: ts.Symbol,
+  checker: ts.TypeChecker,
+): TextEdit[] | undefined {
   const indent = source.indentOf(statement.getStart(source.file));
   const unit = source.indentUnit(block);
   const { finallyBlock } = statement;
   if (finallyBlock) {
-    const closing = finallyBlock.end - 1;
-    if (!source.startsItsLine(closing)) return [{ start: closing, end: closing, text: ` ${releaseText} ` }];
-    const at = source.lineStart(closing);
+    const jumps = jumpsOut(finallyBlock);
+    if (jumps && refersTo(finallyBlock, new Set([symbol]), checker)) return undefined;
+    const first = finallyBlock.statements[0];
+    const anchor = jumps && first ? first.getStart(source.file) : finallyBlock.end - 1;
+    if (!source.startsItsLine(anchor)) return [{ start: anchor, end: anchor, text: jumps ? `${releaseText} ` : ` ${releaseText} ` }];
+    const at = source.lineStart(anchor);
     return [{ start: at, end: at, text: `${indent}${unit}${releaseText}${source.newline}` }];
   }
   const nl = source.newline;
   return [{ start: statement.end, end: statement.end, text: ` finally {${nl}${indent}${unit}${releaseText}${nl}${indent}}` }];
+}
+
+/** Whether a block can leave before its end: `return`, `throw`, or a `break`/`continue` out of it. */
+function jumpsOut(block: ts.Block): boolean {
+  const visit = (node: ts.Node): boolean => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
+    if (ts.isReturnStatement(node) || ts.isThrowStatement(node) || ts.isBreakOrContinueStatement(node)) return true;
+    return ts.forEachChild(node, visit) === true;
+  };
+  return visit(block);
 }
 
 function wrapInTry(indent: string, unit: string, body: string, releaseText: string, nl: string): string {

@@ -3,7 +3,8 @@
  * object-literal repositories.
  */
 import rule from '../../../rules/no-leaked-connection.js';
-import { program, typedRuleTester } from '../cases.js';
+import { program } from '../cases.js';
+import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, type Invalid, ok, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
@@ -206,4 +207,4 @@ const invalid: Invalid[] = [
   }),
 ];
 
-typedRuleTester().run('no-leaked-connection', rule, { valid, invalid });
+runWithExpectedFixes(import.meta.url, 'no-leaked-connection', rule, { valid, invalid });

@@ -3,7 +3,8 @@
  * and code at module scope (top-level await, migration scripts, top-level loops and IIFEs).
  */
 import rule from '../../../rules/no-leaked-connection.js';
-import { program, typedRuleTester } from '../cases.js';
+import { program } from '../cases.js';
+import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, type Invalid, leak, ok, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
@@ -218,4 +219,4 @@ export async function load() {
   }),
 ];
 
-typedRuleTester().run('no-leaked-connection', rule, { valid, invalid });
+runWithExpectedFixes(import.meta.url, 'no-leaked-connection', rule, { valid, invalid });

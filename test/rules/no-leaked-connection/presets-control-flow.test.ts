@@ -5,7 +5,8 @@
  * `await pool.release(conn)`, `await runner.release()`).
  */
 import rule from '../../../rules/no-leaked-connection.js';
-import { fileLine, idioms, presets, program, typedRuleTester } from '../cases.js';
+import { fileLine, idioms, presets, program } from '../cases.js';
+import { runWithExpectedFixes } from '../expected-fixes.js';
 import { type Invalid, leak, type Valid } from './case-builders.js';
 
 function controlFlowForEveryPreset(): { valid: Valid[]; invalid: Invalid[] } {
@@ -169,4 +170,4 @@ function controlFlowForEveryPreset(): { valid: Valid[]; invalid: Invalid[] } {
 
 const { valid, invalid } = controlFlowForEveryPreset();
 
-typedRuleTester().run('no-leaked-connection', rule, { valid, invalid });
+runWithExpectedFixes(import.meta.url, 'no-leaked-connection', rule, { valid, invalid });

@@ -3,7 +3,8 @@
  * generic-pool, TypeORM): each preset's acquire / release / query idioms come from `idioms`.
  */
 import rule from '../../../rules/no-leaked-connection.js';
-import { fileLine, idioms, presets, program, typedRuleTester } from '../cases.js';
+import { fileLine, idioms, presets, program } from '../cases.js';
+import { runWithExpectedFixes } from '../expected-fixes.js';
 import { type Invalid, leak, type Valid } from './case-builders.js';
 
 /** Cases written once and checked against every preset's real types. */
@@ -151,4 +152,4 @@ function everyPreset(): { valid: Valid[]; invalid: Invalid[] } {
 
 const { valid, invalid } = everyPreset();
 
-typedRuleTester().run('no-leaked-connection', rule, { valid, invalid });
+runWithExpectedFixes(import.meta.url, 'no-leaked-connection', rule, { valid, invalid });

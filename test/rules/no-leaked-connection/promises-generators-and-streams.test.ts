@@ -5,7 +5,8 @@
  * subscribers.
  */
 import rule from '../../../rules/no-leaked-connection.js';
-import { fileLine, program, typedRuleTester } from '../cases.js';
+import { fileLine, program } from '../cases.js';
+import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, type Invalid, leak, ok, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
@@ -334,4 +335,4 @@ const invalid: Invalid[] = [
   }),
 ];
 
-typedRuleTester().run('no-leaked-connection', rule, { valid, invalid });
+runWithExpectedFixes(import.meta.url, 'no-leaked-connection', rule, { valid, invalid });

@@ -6,7 +6,8 @@
  * Every verdict follows from JavaScript and driver semantics, not from what the rule says.
  */
 import rule from '../../../rules/no-leaked-connection.js';
-import { program, typedRuleTester } from '../cases.js';
+import { program } from '../cases.js';
+import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, type Invalid, leak, lineOf, ok, type Source, type Valid } from './case-builders.js';
 
 /** Adds the expected column of report `index`: where `needle` starts on the reported line. */
@@ -413,4 +414,4 @@ const invalid: Invalid[] = [
 
 ];
 
-typedRuleTester().run('no-leaked-connection', rule, { valid, invalid });
+runWithExpectedFixes(import.meta.url, 'no-leaked-connection', rule, { valid, invalid });

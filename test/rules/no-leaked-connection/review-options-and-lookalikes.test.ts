@@ -13,7 +13,7 @@ import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../../../src/index.js';
 import rule from '../../../rules/no-leaked-connection.js';
-import { typedRuleTester } from '../cases.js';
+import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, type Invalid, ok, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
@@ -276,7 +276,7 @@ const invalid: Invalid[] = [
   },
 ];
 
-typedRuleTester().run('no-leaked-connection', rule, { valid, invalid });
+runWithExpectedFixes(import.meta.url, 'no-leaked-connection', rule, { valid, invalid });
 
 // --- bad option and setting values, as a user meets them -------------------------------------
 const userProject = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/user-project');

@@ -8,7 +8,8 @@
  * Every verdict follows from JavaScript and driver semantics, not from what the rule says.
  */
 import rule from '../../../rules/no-leaked-connection.js';
-import { type Preset, program, typedRuleTester } from '../cases.js';
+import { type Preset, program } from '../cases.js';
+import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, type Invalid, lineOf, ok, type Valid } from './case-builders.js';
 
 /** Several acquisitions of one case, each reported on its own line (messageId checked, not the path). */
@@ -404,4 +405,4 @@ const invalid: Invalid[] = [
   }),
 ];
 
-typedRuleTester().run('no-leaked-connection', rule, { valid, invalid });
+runWithExpectedFixes(import.meta.url, 'no-leaked-connection', rule, { valid, invalid });

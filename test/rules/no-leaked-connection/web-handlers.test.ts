@@ -3,7 +3,7 @@
  * `next(err)`, streamed responses, and clients published on the request.
  */
 import rule from '../../../rules/no-leaked-connection.js';
-import { typedRuleTester } from '../cases.js';
+import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, type Invalid, ok, type Valid } from './case-builders.js';
 import { express, withDecls } from './frameworks.js';
 
@@ -224,4 +224,4 @@ const invalid: Invalid[] = [
   }),
 ];
 
-typedRuleTester().run('no-leaked-connection', rule, { valid, invalid });
+runWithExpectedFixes(import.meta.url, 'no-leaked-connection', rule, { valid, invalid });

@@ -8,7 +8,7 @@
  * (which takes it over), and a local generator, whose body runs only as it is iterated.
  */
 import rule from '../../../rules/no-unawaited-query.js';
-import { typedRuleTester } from '../cases.js';
+import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, beforeRelease, type Invalid, inCallback, ok, race, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
@@ -356,4 +356,4 @@ const invalid: Invalid[] = [
   }),
 ];
 
-typedRuleTester().run('no-unawaited-query', rule, { valid, invalid });
+runWithExpectedFixes(import.meta.url, 'no-unawaited-query', rule, { valid, invalid });

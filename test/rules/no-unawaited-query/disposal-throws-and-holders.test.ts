@@ -4,7 +4,7 @@
  * promises kept in an object, and pool queries fired and forgotten with their error handled.
  */
 import rule from '../../../rules/no-unawaited-query.js';
-import { typedRuleTester } from '../cases.js';
+import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, beforeExit, beforeRelease, exit, floatingPoolQuery, type Invalid, ok, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
@@ -134,4 +134,4 @@ const invalid: Invalid[] = [
   }),
 ];
 
-typedRuleTester().run('no-unawaited-query', rule, { valid, invalid });
+runWithExpectedFixes(import.meta.url, 'no-unawaited-query', rule, { valid, invalid });

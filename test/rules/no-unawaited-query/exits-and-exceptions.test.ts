@@ -7,7 +7,7 @@
  * included) are fine.
  */
 import rule from '../../../rules/no-unawaited-query.js';
-import { typedRuleTester } from '../cases.js';
+import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, beforeExit, beforeRelease, exit, type Invalid, ok, type Valid, whenThrows } from './case-builders.js';
 
 const valid: Valid[] = [
@@ -358,4 +358,4 @@ const invalid: Invalid[] = [
   }),
 ];
 
-typedRuleTester().run('no-unawaited-query', rule, { valid, invalid });
+runWithExpectedFixes(import.meta.url, 'no-unawaited-query', rule, { valid, invalid });

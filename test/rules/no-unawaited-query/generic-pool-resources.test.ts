@@ -6,7 +6,7 @@
  * by a `break`, in a `forEach` callback, and before the resource is handed to the caller.
  */
 import rule from '../../../rules/no-unawaited-query.js';
-import { typedRuleTester } from '../cases.js';
+import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, beforeExit, beforeRelease, exit, type Invalid, inCallback, ok, race, type Valid } from './case-builders.js';
 
 /** A cache client pooled by generic-pool, declared the way a user declares it. */
@@ -163,4 +163,4 @@ const invalid: Invalid[] = [
   }),
 ];
 
-typedRuleTester().run('no-unawaited-query', rule, { valid, invalid });
+runWithExpectedFixes(import.meta.url, 'no-unawaited-query', rule, { valid, invalid });

@@ -7,7 +7,7 @@
  * takes. `checkPoolQueries: false` silences these reports, not the ones about connections.
  */
 import rule from '../../../rules/no-unawaited-query.js';
-import { typedRuleTester } from '../cases.js';
+import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, beforeRelease, floatingPoolQuery, type Invalid, ok, type Valid } from './case-builders.js';
 
 /** An Express 5 style surface, declared inline (no framework is installed): a handler may return a promise. */
@@ -166,4 +166,4 @@ const invalid: Invalid[] = [
   }),
 ];
 
-typedRuleTester().run('no-unawaited-query', rule, { valid, invalid });
+runWithExpectedFixes(import.meta.url, 'no-unawaited-query', rule, { valid, invalid });

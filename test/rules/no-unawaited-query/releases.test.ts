@@ -8,7 +8,7 @@
  * type is in generic-pool-resources.test.ts.)
  */
 import rule from '../../../rules/no-unawaited-query.js';
-import { typedRuleTester } from '../cases.js';
+import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, beforeRelease, type Invalid, ok, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
@@ -397,4 +397,4 @@ const invalid: Invalid[] = [
   }),
 ];
 
-typedRuleTester().run('no-unawaited-query', rule, { valid, invalid });
+runWithExpectedFixes(import.meta.url, 'no-unawaited-query', rule, { valid, invalid });
