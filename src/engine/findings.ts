@@ -37,7 +37,7 @@ function fixesOrNone<T>(compute: () => T, none: T): T {
 export function leakFinding(verdict: AcquisitionVerdict, checker: ts.TypeChecker): Finding[] {
   const { leak, acquisition } = verdict;
   if (!leak) return [];
-  const fixes = fixesOrNone(() => leakFixes(verdict, checker), { suggestions: [] } as LeakFixes);
+  const fixes = fixesOrNone(() => leakFixes(verdict, checker), { suggestions: [] });
   const messageId: NoLeakedConnectionMessageId =
     leak.kind === 'discarded' ? 'discarded' : leak.exceptional ? 'leakedOnException' : 'leaked';
   return [

@@ -56,10 +56,10 @@ export function runWithExpectedFixes<MessageIds extends string, Options extends 
   cases: { valid: ValidTestCase<Options>[]; invalid: InvalidTestCase<MessageIds, Options>[] },
 ): void {
   const file = fixesFileOf(testFile);
-  const recorded = process.env.RECORD_FIXES ? record(file, name, cases.invalid as unknown as AnyInvalid[]) : load(file);
+  const recorded = process.env.RECORD_FIXES ? record(file, name, cases.invalid) : load(file);
   const invalid = cases.invalid.map((testCase) => withFixes(testCase, recorded[testCase.name ?? '']));
   typedRuleTester().run(name, rule, { valid: cases.valid, invalid });
-  proveFixes(name, cases.invalid as unknown as AnyInvalid[], recorded);
+  proveFixes(name, cases.invalid, recorded);
 }
 
 function fixesFileOf(testFile: string): string {
@@ -111,7 +111,7 @@ function proveFixes(name: RuleName, cases: readonly AnyInvalid[], recorded: Reco
           original: testCase.code,
           fixed: text,
           filename: testCase.filename ?? 'file.ts',
-          ruleOptions: (testCase.options ?? []) as unknown[],
+          ruleOptions: (testCase.options ?? []),
           ...(testCase.settings ? { settings: testCase.settings } : {}),
         });
       });

@@ -308,5 +308,5 @@ function awaitUsingSuggestion(verdict: AcquisitionVerdict, plain: PlainDeclarati
 }
 
 export function isAsyncFunction(container: ts.Node): boolean {
-  return ts.isFunctionLike(container) && (ts.getCombinedModifierFlags(container as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
+  return ts.isFunctionLike(container) && (ts.getCombinedModifierFlags(container) & ts.ModifierFlags.Async) !== 0;
 }
