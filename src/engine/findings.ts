@@ -3,7 +3,7 @@ import type { AcquisitionVerdict } from './dataflow/analyze.js';
 import type { Escape } from './dataflow/escapes.js';
 import type { QueryRace } from './dataflow/queries.js';
 import { describeCode, describeExit, describeLeakPath, describeLocation, describeOperation, describeExceptionPath, lineOf } from './describe.js';
-import { type LeakFixes, leakFixes } from './fixes/leakFixes.js';
+import { leakFixes } from './fixes/leakFixes.js';
 import { poolQuerySuggestions, raceSuggestions } from './fixes/queryFixes.js';
 import type { FixPlan } from './fixes/text.js';
 import type { NoEscapingConnectionMessageId, NoLeakedConnectionMessageId, NoUnawaitedQueryMessageId } from './messages.js';
