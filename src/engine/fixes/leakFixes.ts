@@ -140,15 +140,24 @@ function moveReleaseIntoFinally(
   return { description, edits: [{ start, end, text: wrapped }] };
 }
 
-/** The index of the last statement the region must reach: a use of one of its declarations after the release. */
+/**
+ * The index of the last statement the region must reach: a use, after the release, of something
+ * the region declares — and so on, since a statement pulled in declares things of its own.
+ */
 function lastStatementNeeded(rest: readonly ts.Statement[], releaseIndex: number, checker: ts.TypeChecker): number {
-  const declared = new Set<ts.Symbol>();
-  for (const statement of rest.slice(0, releaseIndex)) for (const symbol of blockScopedDeclarations(statement, checker)) declared.add(symbol);
   let last = releaseIndex - 1;
-  rest.forEach((statement, index) => {
-    if (index > releaseIndex && refersTo(statement, declared, checker)) last = index;
-  });
-  return last;
+  for (;;) {
+    const declared = new Set<ts.Symbol>();
+    rest.slice(0, last + 1).forEach((statement, index) => {
+      if (index !== releaseIndex) for (const symbol of blockScopedDeclarations(statement, checker)) declared.add(symbol);
+    });
+    let needed = last;
+    rest.forEach((statement, index) => {
+      if (index > Math.max(last, releaseIndex) && refersTo(statement, declared, checker)) needed = index;
+    });
+    if (needed === last) return last;
+    last = needed;
+  }
 }
 
 /** `const`/`let`/`class`/`function` names a statement declares in its block (a `var` is seen from anywhere). */
@@ -211,9 +220,9 @@ function wholeLines(node: ts.Node, source: SourceText): TextEdit {
 }
 
 /**
- * The release added to an existing `try`: as a new `finally`, or at the end of the one it has —
- * at its start if it can jump out early (`if (quiet) return;`) and does not use the connection;
- * not at all if it does both.
+ * The release added to an existing `try`: as a new `finally`, or first in the one it has — first,
+ * because anything before it there may throw or jump out — unless that `finally` still uses the
+ * connection, which then has no fix (it would need a second `try`).
  */
 function addToTry(
   statement: ts.TryStatement,
@@ -227,26 +236,15 @@ function addToTry(
   const unit = source.indentUnit(block);
   const { finallyBlock } = statement;
   if (finallyBlock) {
-    const jumps = jumpsOut(finallyBlock);
-    if (jumps && refersTo(finallyBlock, new Set([symbol]), checker)) return undefined;
+    if (refersTo(finallyBlock, new Set([symbol]), checker)) return undefined;
     const first = finallyBlock.statements[0];
-    const anchor = jumps && first ? first.getStart(source.file) : finallyBlock.end - 1;
-    if (!source.startsItsLine(anchor)) return [{ start: anchor, end: anchor, text: jumps ? `${releaseText} ` : ` ${releaseText} ` }];
+    const anchor = first ? first.getStart(source.file) : finallyBlock.end - 1;
+    if (!source.startsItsLine(anchor)) return [{ start: anchor, end: anchor, text: first ? `${releaseText} ` : ` ${releaseText} ` }];
     const at = source.lineStart(anchor);
     return [{ start: at, end: at, text: `${indent}${unit}${releaseText}${source.newline}` }];
   }
   const nl = source.newline;
   return [{ start: statement.end, end: statement.end, text: ` finally {${nl}${indent}${unit}${releaseText}${nl}${indent}}` }];
-}
-
-/** Whether a block can leave before its end: `return`, `throw`, or a `break`/`continue` out of it. */
-function jumpsOut(block: ts.Block): boolean {
-  const visit = (node: ts.Node): boolean => {
-    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
-    if (ts.isReturnStatement(node) || ts.isThrowStatement(node) || ts.isBreakOrContinueStatement(node)) return true;
-    return ts.forEachChild(node, visit) === true;
-  };
-  return visit(block);
 }
 
 function wrapInTry(indent: string, unit: string, body: string, releaseText: string, nl: string): string {
