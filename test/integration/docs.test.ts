@@ -18,7 +18,13 @@ describe.each(Object.entries(plugin.rules))('docs of %s', (name, rule) => {
 
   it('has a row in the README rules table, with the same description', () => {
     const recommended = plugin.configs.recommended.rules?.[`connection-leaks/${name}`] ? '✅' : '';
-    expect(readme).toContain(`| [${name}](docs/rules/${name}.md) | ${description} | ${recommended} | no | yes |`);
+    const fixable = [rule.meta.fixable ? '🔧' : '', rule.meta.hasSuggestions ? '💡' : ''].filter(Boolean).join(' ') || 'no';
+    expect(readme).toContain(`| [${name}](docs/rules/${name}.md) | ${description} | ${recommended} | ${fixable} | yes |`);
+  });
+
+  it('says in its header whether it fixes and suggests', () => {
+    expect(page.includes('🔧 Automatically fixable by `eslint --fix`')).toBe(rule.meta.fixable !== undefined);
+    expect(page.includes('💡 Some problems have editor suggestions')).toBe(rule.meta.hasSuggestions === true);
   });
 
   it('links to that page from the rule metadata', () => {
@@ -27,7 +33,8 @@ describe.each(Object.entries(plugin.rules))('docs of %s', (name, rule) => {
 
   it('documents every message and every option', () => {
     for (const messageId of Object.keys(rule.meta.messages)) {
-      if (messageId === 'analysisFailed') continue;
+      // An engine failure asks for a bug report; a suggestion's message is the fix's own description.
+      if (messageId === 'analysisFailed' || messageId === 'suggestion') continue;
       expect(page, `message ${messageId}`).toContain(`\`${messageId}\``);
     }
     const options = (rule.meta.schema as readonly { properties?: Record<string, unknown> }[])[0]?.properties ?? {};
