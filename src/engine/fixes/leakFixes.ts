@@ -2,7 +2,9 @@ import ts from 'typescript';
 import { getWellKnownSymbolPropertyOfType } from 'ts-api-utils';
 import { skipOuterExpressions } from '../ast.js';
 import type { AcquisitionVerdict } from '../dataflow/analyze.js';
+import type { ResourceDefinition } from '../resources/presets.js';
 import { outerValue, releaseCallsOf } from '../dataflow/values.js';
+import { discardedSuggestions } from './discardedFixes.js';
 import { type FixPlan, indentRegion, SourceText, type TextEdit } from './text.js';
 
 /*
@@ -36,7 +38,8 @@ interface PlainDeclaration {
 
 export function leakFixes(verdict: AcquisitionVerdict, checker: ts.TypeChecker): LeakFixes {
   const { acquisition } = verdict;
-  if (!verdict.leak || verdict.leak.kind === 'discarded' || acquisition.pending) return NO_FIXES;
+  if (!verdict.leak || acquisition.pending) return NO_FIXES;
+  if (verdict.leak.kind === 'discarded') return { suggestions: discardedSuggestions(verdict, checker) };
   const plain = plainDeclaration(acquisition.event, checker);
   if (!plain) return NO_FIXES;
   const source = new SourceText(plain.statement.getSourceFile());
@@ -266,15 +269,9 @@ function releaseSuggestions(
   const { resource, pool } = verdict.acquisition;
   const isAsync = isAsyncFunction(verdict.graph.container);
   const name = plain.name.text;
-  const call =
-    resource.release[0] !== undefined
-      ? `${name}.${resource.release[0]}()`
-      : resource.poolRelease[0] !== undefined && pool
-        ? `${pool.getText()}.${resource.poolRelease[0]}(${name})`
-        : undefined;
-  if (!call) return [];
   const semicolon = source.text[plain.statement.end - 1] === ';' ? ';' : '';
-  const releaseText = `${resource.asyncRelease ? (isAsync ? 'await ' : 'void ') : ''}${call}${semicolon}`;
+  const releaseText = releaseStatementText(resource, name, pool, isAsync, semicolon);
+  if (!releaseText) return [];
   const description = `Release \`${name}\` in a \`finally\` block: \`${releaseText}\``;
   const indent = source.indentOf(plain.statement.getStart(source.file));
   const suggestions: FixPlan[] = [];
@@ -291,6 +288,26 @@ function releaseSuggestions(
   const usingFix = awaitUsingSuggestion(verdict, plain, isAsync, checker);
   if (usingFix) suggestions.push(usingFix);
   return suggestions;
+}
+
+/**
+ * The preset's release of `name` as a statement: `client.release();`, `await pool.release(db);`
+ * (on the pool it came from), `void runner.release();` outside an async function.
+ */
+export function releaseStatementText(
+  resource: ResourceDefinition,
+  name: string,
+  pool: ts.Expression | undefined,
+  isAsync: boolean,
+  semicolon: string,
+): string | undefined {
+  const call =
+    resource.release[0] !== undefined
+      ? `${name}.${resource.release[0]}()`
+      : resource.poolRelease[0] !== undefined && pool
+        ? `${pool.getText()}.${resource.poolRelease[0]}(${name})`
+        : undefined;
+  return call && `${resource.asyncRelease ? (isAsync ? 'await ' : 'void ') : ''}${call}${semicolon}`;
 }
 
 function awaitUsingSuggestion(verdict: AcquisitionVerdict, plain: PlainDeclaration, isAsync: boolean, checker: ts.TypeChecker): FixPlan | undefined {

@@ -2,7 +2,8 @@
  * The fixes of no-leaked-connection, written out: the release moved into a `finally` (returns,
  * declarations used after the release, loops with continue/break, nested blocks, an existing
  * try/catch or finally, comments, tabs and 4-space files, multi-line template literals), the
- * try/finally and `await using` suggestions when nothing releases, and the shapes that get no fix.
+ * try/finally and `await using` suggestions when nothing releases, a connection used once and
+ * dropped (named, and an arrow's expression body turned into a block), and the shapes that get no fix.
  */
 import rule from '../../../rules/no-leaked-connection.js';
 import { type FixCase, runFixCases } from './fix-cases.js';
@@ -590,11 +591,11 @@ const cases: FixCase[] = [
     ],
   },
   {
-    name: "pg: no fix when the acquisition is inside an expression",
+    name: "pg: no fix when the connection is passed straight into another call",
     preset: 'pg',
     body: `
-      export async function name() {
-        return (await pool.connect()).query('SELECT 1');
+      export async function inspect() {
+        use(await pool.connect());
       }
     `,
     messageId: 'discarded',
@@ -647,6 +648,84 @@ const cases: FixCase[] = [
     `,
     messageId: 'leaked',
     line: 2,
+  },
+  {
+    name: "pg: a connection used once and dropped in a return: named, awaited in a try, released in a finally",
+    preset: 'pg',
+    body: `
+      export async function now() {
+        return (await pool.connect()).query('SELECT now()');
+      }
+    `,
+    messageId: 'discarded',
+    line: 2,
+    suggestions: [
+      {
+        desc: "Keep the connection in `client` and release it in a `finally` block",
+        output: `
+          export async function now() {
+            const client = await pool.connect();
+            try {
+              return await client.query('SELECT now()');
+            } finally {
+              client.release();
+            }
+          }
+        `,
+      },
+    ],
+  },
+  {
+    name: "mysql2: an arrow with an expression body becomes a block",
+    preset: 'mysql2',
+    body: `
+      export const ping = async () => (await pool.getConnection()).query('SELECT 1');
+    `,
+    messageId: 'discarded',
+    line: 1,
+    suggestions: [
+      {
+        desc: "Keep the connection in `connection` and release it in a `finally` block",
+        output: `
+          export const ping = async () => {
+            const connection = await pool.getConnection();
+            try {
+              return await connection.query('SELECT 1');
+            } finally {
+              connection.release();
+            }
+          };
+        `,
+      },
+    ],
+  },
+  {
+    name: "typeorm: a statement that drops the runner; the name queryRunner is taken, so queryRunner2",
+    preset: 'typeorm',
+    body: `
+      export async function reset(queryRunner: QueryRunner) {
+        use(queryRunner);
+        await dataSource.createQueryRunner().query('RESET ALL');
+      }
+    `,
+    messageId: 'discarded',
+    line: 3,
+    suggestions: [
+      {
+        desc: "Keep the connection in `queryRunner2` and release it in a `finally` block",
+        output: `
+          export async function reset(queryRunner: QueryRunner) {
+            use(queryRunner);
+            const queryRunner2 = dataSource.createQueryRunner();
+            try {
+              await queryRunner2.query('RESET ALL');
+            } finally {
+              await queryRunner2.release();
+            }
+          }
+        `,
+      },
+    ],
   },
 ];
 
