@@ -2,6 +2,7 @@ import ts from 'typescript';
 import type { AcquisitionVerdict } from './dataflow/analyze.js';
 import type { Escape } from './dataflow/escapes.js';
 import type { QueryRace } from './dataflow/queries.js';
+import type { FlowServices } from './dataflow/values.js';
 import { describeCode, describeExit, describeLeakPath, describeLocation, describeOperation, describeExceptionPath, lineOf } from './describe.js';
 import { leakFixes } from './fixes/leakFixes.js';
 import { poolQuerySuggestions, raceSuggestions } from './fixes/queryFixes.js';
@@ -34,10 +35,10 @@ function fixesOrNone<T>(compute: () => T, none: T): T {
   }
 }
 
-export function leakFinding(verdict: AcquisitionVerdict, checker: ts.TypeChecker): Finding[] {
+export function leakFinding(verdict: AcquisitionVerdict, services: FlowServices): Finding[] {
   const { leak, acquisition } = verdict;
   if (!leak) return [];
-  const fixes = fixesOrNone(() => leakFixes(verdict, checker), { suggestions: [] });
+  const fixes = fixesOrNone(() => leakFixes(verdict, services), { suggestions: [] });
   const messageId: NoLeakedConnectionMessageId =
     leak.kind === 'discarded' ? 'discarded' : leak.exceptional ? 'leakedOnException' : 'leaked';
   return [

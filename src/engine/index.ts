@@ -87,7 +87,7 @@ function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: Engine
     }
   }
   const findings = [
-    ...verdicts.flatMap((verdict) => leakFinding(verdict, checker)),
+    ...verdicts.flatMap((verdict) => leakFinding(verdict, services)),
     ...distinctByNode(verdicts.flatMap(raceFindings)),
     ...poolQueryFindings(sourceFile, program, model, failures),
     ...distinctByNode(verdicts.flatMap(escapeFindings)),

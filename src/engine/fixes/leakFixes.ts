@@ -3,7 +3,7 @@ import { getWellKnownSymbolPropertyOfType } from 'ts-api-utils';
 import { skipOuterExpressions } from '../ast.js';
 import type { AcquisitionVerdict } from '../dataflow/analyze.js';
 import type { ResourceDefinition } from '../resources/presets.js';
-import { outerValue, releaseCallsOf } from '../dataflow/values.js';
+import { enclosingContainer, type FlowServices, outerValue, releaseCallsOf } from '../dataflow/values.js';
 import { discardedSuggestions } from './discardedFixes.js';
 import { type FixPlan, indentRegion, SourceText, type TextEdit } from './text.js';
 
@@ -36,16 +36,21 @@ interface PlainDeclaration {
   readonly block: ts.Block;
 }
 
-export function leakFixes(verdict: AcquisitionVerdict, checker: ts.TypeChecker): LeakFixes {
+export function leakFixes(verdict: AcquisitionVerdict, services: FlowServices): LeakFixes {
   const { acquisition } = verdict;
+  const { checker } = services;
   if (!verdict.leak || acquisition.pending) return NO_FIXES;
+  // A path that returns the connection, or stores it elsewhere, hands it to someone who will
+  // release it: a `finally` here would release it under their feet.
+  if (verdict.ends.has('transferred') || verdict.ends.has('escaped')) return NO_FIXES;
   if (verdict.leak.kind === 'discarded') return { suggestions: discardedSuggestions(verdict, checker) };
   const plain = plainDeclaration(acquisition.event, checker);
   if (!plain) return NO_FIXES;
   const source = new SourceText(plain.statement.getSourceFile());
   if (!source.restOfLineIsFree(plain.statement.end)) return NO_FIXES;
-  // A variable written after its declaration may not hold this connection when the `finally` runs.
-  if (isReassigned(plain, checker)) return NO_FIXES;
+  // A variable written after its declaration may not hold this connection when the `finally` runs;
+  // one handed to a function of the program that releases it would be released twice.
+  if (isReassigned(plain, checker) || isReleasedByHelper(verdict, plain, services)) return NO_FIXES;
   const releases = releasesOf(verdict, plain, checker);
   const rest = plain.block.statements.slice(plain.block.statements.indexOf(plain.statement) + 1);
   if (releases.length === 0) return { suggestions: releaseSuggestions(verdict, plain, rest, source, checker) };
@@ -70,6 +75,25 @@ function isReassigned(plain: PlainDeclaration, checker: ts.TypeChecker): boolean
     if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
       const target = skipOuterExpressions(node.left);
       if (ts.isIdentifier(target) && checker.getSymbolAtLocation(target) === plain.symbol) return true;
+    }
+    return ts.forEachChild(node, visit) === true;
+  };
+  return visit(plain.block);
+}
+
+function isReleasedByHelper(verdict: AcquisitionVerdict, plain: PlainDeclaration, services: FlowServices): boolean {
+  const { resource } = verdict.acquisition;
+  const visit = (node: ts.Node): boolean => {
+    if (ts.isCallExpression(node)) {
+      const releases = node.arguments.some((argument, index) => {
+        const value = skipOuterExpressions(argument);
+        if (!ts.isIdentifier(value) || services.checker.getSymbolAtLocation(value) !== plain.symbol) return false;
+        const summary = services.summaries.releasedByCall(node, index, resource);
+        // Summaries are vacuously true for ends that never happen: a helper that returns must
+        // release when it does; one that never returns (`releaseAndRethrow(): never`), when it throws.
+        return summary !== undefined && (summary.returns ? summary.onReturn : summary.onThrow);
+      });
+      if (releases) return true;
     }
     return ts.forEachChild(node, visit) === true;
   };
@@ -197,7 +221,9 @@ function refersTo(node: ts.Node, symbols: ReadonlySet<ts.Symbol>, checker: ts.Ty
  */
 function removableRelease(call: ts.CallExpression, region: readonly ts.Statement[], source: SourceText): TextEdit | undefined {
   const statement = outerStatement(call);
-  if (!statement || call.arguments.length > 0 && !isPoolRelease(call)) return undefined;
+  if (!statement || (call.arguments.length > 0 && !isPoolRelease(call))) return undefined;
+  // A release in a closure (a listener, a callback) runs at its own time: not the `finally`'s job.
+  if (enclosingContainer(call) !== enclosingContainer(region[0]!)) return undefined;
   if (!region.some((top) => top.pos <= statement.pos && statement.end <= top.end)) return undefined;
   const parent = statement.parent;
   if (!ts.isBlock(parent) && !ts.isCaseClause(parent) && !ts.isDefaultClause(parent)) {

@@ -727,6 +727,62 @@ const cases: FixCase[] = [
       },
     ],
   },
+  {
+    name: "pg: no autofix when a path returns the client to the caller (the finally would release it under them)",
+    preset: 'pg',
+    body: `
+      export async function maybeKeep(keep: boolean) {
+        const client = await pool.connect();
+        if (keep) return client;
+        await client.query('SELECT 1');
+        client.release();
+        return undefined;
+      }
+    `,
+    messageId: 'leakedOnException',
+    line: 2,
+  },
+  {
+    name: "pg: no autofix when a listener in between releases the client (it runs at its own time)",
+    preset: 'pg',
+    body: `
+      declare const stream: { on(event: 'end', listener: () => void): void };
+      export async function follow(fail: boolean) {
+        const client = await pool.connect();
+        if (fail) {
+          stream.on('end', () => {
+            client.release();
+          });
+          await client.query('SELECT 1');
+          return;
+        }
+        await client.query('SELECT 2');
+        client.release();
+      }
+    `,
+    messageId: 'leakedOnException',
+    line: 3,
+  },
+  {
+    name: "pg: no autofix when a helper of the program releases the client on one path",
+    preset: 'pg',
+    body: `
+      function finish(client: PoolClient): void {
+        client.release();
+      }
+      export async function work(early: boolean) {
+        const client = await pool.connect();
+        if (early) {
+          finish(client);
+          return;
+        }
+        await client.query('SELECT 1');
+        client.release();
+      }
+    `,
+    messageId: 'leakedOnException',
+    line: 5,
+  },
 ];
 
 runFixCases('no-leaked-connection', rule, cases);
