@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AcquisitionOutcome, AuditFinding, AuditReport } from '../report.js';
+
+/*
+ * The terminal format: findings grouped by file, each with a code frame and its message (which
+ * says the leaking path in words); then the inventory of acquisition sites per preset and how
+ * their paths end; then counts per rule. Colour only on a terminal.
+ */
+
+export interface TextStyle {
+  readonly color: boolean;
+}
+
+const OUTCOMES: readonly AcquisitionOutcome[] = ['released', 'transferred', 'escaped', 'leaking'];
+
+export function formatText(report: AuditReport, root: string, style: TextStyle): string {
+  const paint = (code: string, text: string): string => (style.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const out: string[] = [];
+  const byFile = new Map<string, AuditFinding[]>();
+  for (const finding of report.findings) byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), finding]);
+  for (const [file, findings] of byFile) {
+    out.push(paint('4', file));
+    const lines = readLines(path.resolve(root, file));
+    for (const finding of findings) {
+      out.push(`  ${finding.line}:${finding.column}  ${paint('31', 'error')}  ${finding.message}  ${paint('2', finding.rule)}`);
+      out.push(...codeFrame(lines, finding, paint).map((line) => `    ${line}`));
+    }
+    out.push('');
+  }
+  out.push(paint('1', 'Acquisition sites'));
+  const resources = [...new Set(report.acquisitions.map((site) => site.resource))].sort();
+  if (resources.length === 0) out.push('  none found');
+  for (const resource of resources) {
+    const sites = report.acquisitions.filter((site) => site.resource === resource);
+    const counts = OUTCOMES.map((outcome) => `${sites.filter((site) => site.outcome === outcome).length} ${outcome}`).join(', ');
+    out.push(`  ${resource}: ${sites.length} (${counts})`);
+  }
+  out.push('', paint('1', 'Findings per rule'));
+  const rules = [...new Set(report.findings.map((finding) => finding.rule))].sort();
+  if (rules.length === 0) out.push('  none');
+  for (const rule of rules) out.push(`  ${rule}: ${report.findings.filter((finding) => finding.rule === rule).length}`);
+  const fixable = report.findings.filter((finding) => finding.fixable).length;
+  out.push(
+    '',
+    `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} in ${byFile.size} of ${report.filesAudited} files` +
+      (fixable > 0 ? ` (${fixable} fixable with --fix)` : '') +
+      '.',
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function readLines(file: string): readonly string[] {
+  try {
+    return readFileSync(file, 'utf8').split(/\r?\n/);
+  } catch {
+    return [];
+  }
+}
+
+/** The reported line with one line of context each side, and a caret under the reported column. */
+function codeFrame(lines: readonly string[], finding: AuditFinding, paint: (code: string, text: string) => string): string[] {
+  const frame: string[] = [];
+  const width = String(finding.line + 1).length;
+  for (let line = finding.line - 1; line <= finding.line + 1; line++) {
+    const text = lines[line - 1];
+    if (text === undefined) continue;
+    const marker = line === finding.line ? '>' : ' ';
+    frame.push(`${marker} ${String(line).padStart(width)} | ${text}`);
+    if (line === finding.line) frame.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, finding.column - 1))}${paint('31', '^')}`);
+  }
+  return frame;
+}

@@ -1,0 +1,53 @@
+/**
+ * What an audit produces, independent of how it is printed. The JSON format is this object; its
+ * schema is documented in docs/audit.md and versioned by `schemaVersion`.
+ */
+import type { PathEnd, RuleName } from '../engine/index.js';
+
+export const SCHEMA_VERSION = 1;
+
+export interface AuditFinding {
+  readonly rule: RuleName;
+  readonly messageId: string;
+  readonly message: string;
+  /** Relative to the audit's root, with `/` separators. */
+  readonly file: string;
+  /** 1-based, like ESLint. */
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  /** Whether `--fix` (and `eslint --fix`) can fix it. */
+  readonly fixable: boolean;
+}
+
+/** How the paths through one acquisition end, as the inventory counts it. */
+export type AcquisitionOutcome = 'released' | 'transferred' | 'escaped' | 'leaking';
+
+export interface AcquisitionSite {
+  readonly resource: string;
+  readonly file: string;
+  readonly line: number;
+  readonly outcome: AcquisitionOutcome;
+}
+
+export interface AuditReport {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly tool: { readonly name: 'connection-leaks'; readonly version: string };
+  /** The tsconfig audited, relative to the root. */
+  readonly project: string;
+  readonly filesAudited: number;
+  readonly findings: readonly AuditFinding[];
+  readonly acquisitions: readonly AcquisitionSite[];
+}
+
+/**
+ * One outcome per acquisition, the worst of its paths: a path that leaks makes it leaking; else
+ * one that escapes, escaped; else one handed to a caller, transferred; else released.
+ */
+export function outcomeOf(ends: ReadonlySet<PathEnd>): AcquisitionOutcome {
+  if (ends.has('leaked')) return 'leaking';
+  if (ends.has('escaped')) return 'escaped';
+  if (ends.has('transferred')) return 'transferred';
+  return 'released';
+}

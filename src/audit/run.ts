@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { Project, ts as morphTs } from 'ts-morph';
+import ts from 'typescript';
+import {
+  allPresets,
+  analysisFailedMessage,
+  analyzeSourceFile,
+  type Finding,
+  formatMessage,
+  noEscapingConnectionMessages,
+  noLeakedConnectionMessages,
+  noUnawaitedQueryMessages,
+  type RuleName,
+} from '../engine/index.js';
+import { type AcquisitionSite, type AuditFinding, type AuditReport, outcomeOf, SCHEMA_VERSION } from './report.js';
+
+export const RULE_NAMES: readonly RuleName[] = ['no-leaked-connection', 'no-unawaited-query', 'no-escaping-connection'];
+
+export interface AuditOptions {
+  /** The tsconfig to load. */
+  readonly project: string;
+  /** Where relative paths in the report start (the current directory). */
+  readonly root: string;
+  /** Only files under these paths (files or directories); all of the project's files when empty. */
+  readonly paths: readonly string[];
+  readonly rules: readonly RuleName[];
+  readonly version: string;
+  /** Called after each file, for a progress display. */
+  readonly onFile?: (done: number, total: number, file: string) => void;
+}
+
+/** A mistake in how the audit was asked for: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const TEMPLATES: Record<string, string> = {
+  ...noLeakedConnectionMessages,
+  ...noUnawaitedQueryMessages,
+  ...noEscapingConnectionMessages,
+  analysisFailed: analysisFailedMessage,
+};
+
+/**
+ * Loads the project with ts-morph and runs the engine on each of its files (the engine only
+ * builds graphs for functions that acquire). Never runs the audited code; writes nothing.
+ */
+export function runAudit(options: AuditOptions): AuditReport {
+  if (morphTs.versionMajorMinor !== ts.versionMajorMinor) {
+    // Enum values differ between minors: the engine would misread ts-morph's trees.
+    throw new UsageError(`ts-morph bundles TypeScript ${morphTs.versionMajorMinor} but the engine uses ${ts.versionMajorMinor}; install matching versions`);
+  }
+  const project = new Project({ tsConfigFilePath: options.project, skipAddingFilesFromTsConfig: false });
+  const program = project.getProgram().compilerObject as unknown as ts.Program;
+  const files = program
+    .getSourceFiles()
+    .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && isSelected(file.fileName, options));
+  const findings: AuditFinding[] = [];
+  const acquisitions: AcquisitionSite[] = [];
+  files.forEach((file, index) => {
+    const analysis = analyzeSourceFile(file, program, { throwModel: 'every-call', resources: allPresets });
+    const seen = new Set<string>();
+    for (const finding of analysis.findings) {
+      if (!options.rules.includes(finding.rule)) continue;
+      // Engine failures are reported once per place, as the ESLint rules do.
+      const key = finding.messageId === 'analysisFailed' ? `failed:${finding.node.pos}` : `${finding.rule}:${finding.node.pos}:${finding.messageId}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(toAuditFinding(finding, file, options.root));
+    }
+    for (const verdict of analysis.verdicts) {
+      acquisitions.push({
+        resource: verdict.acquisition.resource.name,
+        file: relative(options.root, file.fileName),
+        line: lineOf(file, verdict.acquisition.call.getStart(file)).line,
+        outcome: outcomeOf(verdict.ends),
+      });
+    }
+    options.onFile?.(index + 1, files.length, relative(options.root, file.fileName));
+  });
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'connection-leaks', version: options.version },
+    project: relative(options.root, options.project),
+    filesAudited: files.length,
+    findings: findings.sort(byPlace),
+    acquisitions: acquisitions.sort(byPlace),
+  };
+}
+
+function isSelected(fileName: string, options: AuditOptions): boolean {
+  if (options.paths.length === 0) return true;
+  const file = path.resolve(fileName);
+  return options.paths.some((selected) => {
+    const wanted = path.resolve(options.root, selected);
+    return file === wanted || file.startsWith(`${wanted}${path.sep}`);
+  });
+}
+
+function toAuditFinding(finding: Finding, file: ts.SourceFile, root: string): AuditFinding {
+  const start = ts.isSourceFile(finding.node) ? 0 : finding.node.getStart(file);
+  const end = ts.isSourceFile(finding.node) ? 0 : finding.node.end;
+  const from = lineOf(file, start);
+  const to = lineOf(file, end);
+  return {
+    rule: finding.rule,
+    messageId: finding.messageId,
+    message: formatMessage(TEMPLATES[finding.messageId] ?? finding.messageId, finding.data),
+    file: relative(root, file.fileName),
+    line: from.line,
+    column: from.column,
+    endLine: to.line,
+    endColumn: to.column,
+    fixable: finding.fix !== undefined,
+  };
+}
+
+function lineOf(file: ts.SourceFile, position: number): { line: number; column: number } {
+  const { line, character } = file.getLineAndCharacterOfPosition(position);
+  return { line: line + 1, column: character + 1 };
+}
+
+function relative(root: string, fileName: string): string {
+  return path.relative(root, path.resolve(fileName)).split(path.sep).join('/');
+}
+
+function byPlace(a: { file: string; line: number }, b: { file: string; line: number }): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line;
+}

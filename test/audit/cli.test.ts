@@ -1,0 +1,148 @@
+/**
+ * The audit as people run it: the built command line, spawned on fixture projects. Run after
+ * `npm run build` (as `npm test` does).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+import plugin from '../../src/index.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cli = path.join(repo, 'dist/src/audit/cli.js');
+const demo = path.join(repo, 'fixtures/demo');
+const userProject = path.join(repo, 'fixtures/user-project');
+const clean = path.join(repo, 'fixtures/audit-clean');
+
+function audit(cwd: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [cli, 'audit', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface JsonReport {
+  schemaVersion: number;
+  filesAudited: number;
+  findings: { rule: string; messageId: string; message: string; file: string; line: number; column: number; fixable: boolean }[];
+  acquisitions: { resource: string; file: string; line: number; outcome: string }[];
+}
+
+function jsonAudit(cwd: string, ...args: string[]): JsonReport {
+  const { code, stdout, stderr } = audit(cwd, '--format', 'json', ...args);
+  expect(stderr).toBe('');
+  expect(code).toBeLessThan(2);
+  return JSON.parse(stdout) as JsonReport;
+}
+
+/** What ESLint with `configs.recommended` reports on the same project, as (file, line, rule). */
+async function eslintReports(root: string): Promise<string[]> {
+  const eslint = new ESLint({
+    cwd: root,
+    overrideConfigFile: true,
+    overrideConfig: [
+      { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: root } } },
+      plugin.configs.recommended as never,
+    ],
+  });
+  const results = await eslint.lintFiles(['src/**/*.ts']);
+  return results
+    .flatMap((result) => result.messages.map((message) => `${path.relative(root, result.filePath)}:${message.line}:${message.ruleId!.replace('connection-leaks/', '')}`))
+    .sort();
+}
+
+describe('connection-leaks audit', () => {
+  it('reports exactly what ESLint reports, on every fixture project', async () => {
+    for (const root of [demo, userProject, clean]) {
+      const report = jsonAudit(root);
+      const audited = report.findings.map((finding) => `${finding.file}:${finding.line}:${finding.rule}`).sort();
+      expect(audited, root).toEqual(await eslintReports(root));
+    }
+  });
+
+  it('exits 1 with findings, grouped by file with a code frame, then the inventory and counts per rule', () => {
+    const { code, stdout } = audit(demo);
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      [
+        'src/users.ts',
+        '  64:24  error  The pg connection from `pgPool.connect()` leaks when an exception is thrown: it is not released when `client.query(…)` on line 65 throws. Move the release into a `finally` block so that a failure gives it back to the pool too.  no-leaked-connection',
+        '      63 | export async function recordLogin(userId: string): Promise<void> {',
+        '    > 64 |   const client = await pgPool.connect();',
+        '         |                        ^',
+      ].join('\n'),
+    );
+    expect(stdout).toContain('Acquisition sites\n  generic-pool: 2 (2 released, 0 transferred, 0 escaped, 0 leaking)\n');
+    expect(stdout).toContain('  pg: 9 (4 released, 2 transferred, 1 escaped, 2 leaking)\n');
+    expect(stdout).toContain('Findings per rule\n  no-escaping-connection: 1\n  no-leaked-connection: 4\n  no-unawaited-query: 1\n');
+    expect(stdout).toMatch(/6 findings in 5 of 8 files \(2 fixable with --fix\)\.\n$/);
+    expect(stdout).not.toContain('\u001b[');
+  });
+
+  it('exits 0 and says so when nothing leaks', () => {
+    const { code, stdout } = audit(clean);
+    expect(code).toBe(0);
+    expect(stdout).toContain('  pg: 1 (1 released, 0 transferred, 0 escaped, 0 leaking)');
+    expect(stdout).toContain('0 findings in 0 of 1 files.');
+  });
+
+  it('json: the documented schema, the same findings with their messages, and the inventory', () => {
+    const report = jsonAudit(demo);
+    expect(report.schemaVersion).toBe(1);
+    expect(report.filesAudited).toBe(8);
+    expect(report.findings.find((finding) => finding.file === 'src/tenants.ts')).toEqual({
+      rule: 'no-escaping-connection',
+      messageId: 'storedInCollection',
+      message:
+        'The pg connection from `pgPool.connect()` is added to `tenantClients`, which outlives this function, where no check can follow it to a release. Release it in this function, or list the collection in `allowedEscapes` if its owner releases every element.',
+      file: 'src/tenants.ts',
+      line: 16,
+      column: 5,
+      endLine: 16,
+      endColumn: 38,
+      fixable: false,
+    });
+    expect(report.acquisitions.filter((site) => site.outcome === 'leaking').map((site) => `${site.file}:${site.line}`)).toEqual([
+      'src/health.ts:22',
+      'src/orders.ts:60',
+      'src/reports.ts:38',
+      'src/users.ts:64',
+    ]);
+  });
+
+  it('--rules and paths narrow the audit; --output writes the report to a file', () => {
+    const onlyEscapes = jsonAudit(demo, '--rules', 'no-escaping-connection');
+    expect(onlyEscapes.findings.map((finding) => finding.rule)).toEqual(['no-escaping-connection']);
+    const onlyUsers = jsonAudit(demo, 'src/users.ts');
+    expect(onlyUsers.filesAudited).toBe(1);
+    expect(onlyUsers.findings.map((finding) => `${finding.file}:${finding.line}`)).toEqual(['src/users.ts:64']);
+    const directory = mkdtempSync(path.join(tmpdir(), 'connection-leaks-'));
+    try {
+      const output = path.join(directory, 'report.json');
+      const { code, stdout } = audit(demo, '--format', 'json', '--output', output);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect((JSON.parse(readFileSync(output, 'utf8')) as JsonReport).findings).toHaveLength(6);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 2 with a one-line message for each bad input', () => {
+    const cases: [string[], string][] = [
+      [['--project', 'missing/tsconfig.json'], 'connection-leaks: no tsconfig at missing/tsconfig.json; point --project at one\n'],
+      [['--format', 'xml'], "connection-leaks: unknown format 'xml'; use one of: text, json\n"],
+      [['--rules', 'no-leaks'], "connection-leaks: unknown rule 'no-leaks'; rules: no-leaked-connection, no-unawaited-query, no-escaping-connection\n"],
+      [['src/nowhere.ts'], 'connection-leaks: no such file or directory: src/nowhere.ts\n'],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stdout, stderr } = audit(demo, ...args);
+      expect({ code, stdout, stderr }).toEqual({ code: 2, stdout: '', stderr: message });
+    }
+    const unknownCommand = spawnSync(process.execPath, [cli, 'scan'], { cwd: demo, encoding: 'utf8' });
+    expect(unknownCommand.status).toBe(2);
+    expect(unknownCommand.stderr).toMatch(/^connection-leaks: unknown command 'scan'\. Usage: connection-leaks audit/);
+  });
+});
