@@ -16,7 +16,7 @@ const FORMATS = ['text', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** Runs the command line; resolves to the exit code: 0 nothing found, 1 findings, 2 usage or configuration error. */
-export async function main(argv: readonly string[], cwd = process.cwd()): Promise<number> {
+export function main(argv: readonly string[], cwd = process.cwd()): number {
   try {
     return audit(argv, cwd);
   } catch (error) {
@@ -94,13 +94,10 @@ function packageVersion(): string {
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;
 if (invokedDirectly) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`connection-leaks: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 2;
-    },
-  );
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`connection-leaks: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 2;
+  }
 }

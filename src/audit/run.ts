@@ -46,12 +46,11 @@ const TEMPLATES: Record<string, string> = {
  * builds graphs for functions that acquire). Never runs the audited code; writes nothing.
  */
 export function runAudit(options: AuditOptions): AuditReport {
-  if (morphTs.versionMajorMinor !== ts.versionMajorMinor) {
-    // Enum values differ between minors: the engine would misread ts-morph's trees.
-    throw new UsageError(`ts-morph bundles TypeScript ${morphTs.versionMajorMinor} but the engine uses ${ts.versionMajorMinor}; install matching versions`);
-  }
+  // Enum values differ between minors: the engine would misread ts-morph's trees.
+  const [bundled, own]: string[] = [morphTs.versionMajorMinor, ts.versionMajorMinor];
+  if (bundled !== own) throw new UsageError(`ts-morph bundles TypeScript ${bundled} but the engine uses ${own}; install matching versions`);
   const project = new Project({ tsConfigFilePath: options.project, skipAddingFilesFromTsConfig: false });
-  const program = project.getProgram().compilerObject as unknown as ts.Program;
+  const program = project.getProgram().compilerObject;
   const files = program
     .getSourceFiles()
     .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && isSelected(file.fileName, options));
