@@ -1,72 +1,27 @@
-// Lints the demo service in fixtures/demo with the built plugin, the way a user's `eslint .` would,
-// and prints what it finds. Run with `npm run demo` (which builds first).
+// Audits the demo service in fixtures/demo with the built command line, the way a team would run
+// `npx connection-leaks audit` after an outage, and prints the report. Run with `npm run demo`
+// (which builds first).
 //
-// Exit code: 0 when the lint ran (the demo service contains deliberate leaks, an unawaited query
-// and an escape, so findings are expected); 1 when something crashed or nothing was found (that
-// would mean the plugin is broken).
+// Exit code: 0 when the audit ran and found the demo's deliberate problems (its own exit code is
+// 1, "findings"); 1 when it found nothing (the plugin would be broken) or could not run.
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ESLint } from 'eslint';
-import tseslint from 'typescript-eslint';
-import connectionLeaks from '../dist/src/index.js';
 
-const demoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/demo');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const demoRoot = path.join(root, 'fixtures/demo');
+const cli = path.join(root, 'dist/src/audit/cli.js');
 
-async function main() {
-  const eslint = new ESLint({
-    cwd: demoRoot,
-    overrideConfigFile: true,
-    overrideConfig: [
-      {
-        files: ['**/*.ts'],
-        languageOptions: {
-          parser: tseslint.parser,
-          parserOptions: { projectService: true, tsconfigRootDir: demoRoot },
-        },
-      },
-      connectionLeaks.configs.recommended,
-    ],
-  });
+const started = performance.now();
+const audit = spawnSync(process.execPath, [cli, 'audit'], { cwd: demoRoot, stdio: 'inherit' });
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
 
-  const started = performance.now();
-  const results = await eslint.lintFiles(['src/**/*.ts']);
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-
-  const formatter = await eslint.loadFormatter('stylish');
-  const output = await formatter.format(results);
-  if (output) console.log(output);
-
-  const messages = results.flatMap((result) => result.messages);
-  const fatal = messages.filter((message) => message.fatal === true || message.ruleId === null);
-  const problems = messages.filter((message) => message.ruleId?.startsWith('connection-leaks/') && message.messageId !== 'missingTypeInformation');
-  const filesWithProblems = new Set(results.filter((result) => result.messages.some((message) => problems.includes(message))).map((result) => result.filePath));
-  const byRule = Object.keys(connectionLeaks.rules)
-    .map((rule) => [rule, problems.filter((message) => message.ruleId === `connection-leaks/${rule}`).length])
-    .map(([rule, count]) => `${count} ${rule}`)
-    .join(', ');
-
-  console.log(
-    `connection-leaks demo: ${problems.length} problem${problems.length === 1 ? '' : 's'} (${byRule}) found in ${filesWithProblems.size} of ${results.length} files (fixtures/demo/src) in ${seconds}s.`,
-  );
-
-  if (fatal.length > 0) {
-    console.error(`connection-leaks demo: ${fatal.length} file${fatal.length === 1 ? '' : 's'} could not be linted (see the fatal errors above).`);
-    return 1;
-  }
-  if (problems.length === 0) {
-    console.error('connection-leaks demo: nothing found, but the demo service contains deliberate leaks: the plugin is broken.');
-    return 1;
-  }
-  return 0;
+if (audit.status === 1) {
+  console.log(`connection-leaks demo: audited fixtures/demo in ${seconds}s (see docs/audit.md; the ESLint rules report the same findings).`);
+} else if (audit.status === 0) {
+  console.error('connection-leaks demo: nothing found, but the demo service contains deliberate leaks: the plugin is broken.');
+  process.exitCode = 1;
+} else {
+  console.error(`connection-leaks demo: the audit failed (exit code ${audit.status ?? audit.signal}).`);
+  process.exitCode = 1;
 }
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    console.error('connection-leaks demo crashed:');
-    console.error(error);
-    process.exitCode = 1;
-  },
-);

@@ -5,20 +5,34 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SingleBar } from 'cli-progress';
 import type { RuleName } from '../engine/index.js';
+import { applyAutofixes, MAX_FIX_PASSES } from './fix.js';
+import { formatSarif } from './format/sarif.js';
 import { formatText } from './format/text.js';
-import { RULE_NAMES, runAudit, UsageError } from './run.js';
+import { mergeReports } from './merge.js';
+import type { AuditReport } from './report.js';
+import { type AuditOptions, RULE_NAMES, runAudit, UsageError } from './run.js';
 
-const USAGE = `Usage: connection-leaks audit [paths…] [--project tsconfig.json] [--format text|json] [--output FILE] [--rules a,b] [--quiet]`;
+const USAGE =
+  'Usage: connection-leaks audit [paths…] [--project tsconfig.json] [--format text|json|sarif] [--output FILE] [--fix] [--rules a,b] [--shard K/N] [--quiet]\n' +
+  '       connection-leaks merge report.json… [--format text|json|sarif] [--output FILE]';
 
-const FORMATS = ['text', 'json'] as const;
+const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
-/** Runs the command line; resolves to the exit code: 0 nothing found, 1 findings, 2 usage or configuration error. */
+/** Runs the command line; returns the exit code: 0 nothing found, 1 findings, 2 usage or configuration error. */
 export function main(argv: readonly string[], cwd = process.cwd()): number {
   try {
-    return audit(argv, cwd);
+    const [command, ...rest] = argv;
+    if (command === '--help' || command === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (command === 'audit') return audit(rest, cwd);
+    if (command === 'merge') return merge(rest, cwd);
+    throw new UsageError(command ? `unknown command '${command}'. ${USAGE}` : USAGE);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`connection-leaks: ${error.message}\n`);
@@ -28,43 +42,112 @@ export function main(argv: readonly string[], cwd = process.cwd()): number {
   }
 }
 
-function audit(argv: readonly string[], cwd: string): number {
-  const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (command !== 'audit') throw new UsageError(command ? `unknown command '${command}'. ${USAGE}` : USAGE);
-  let parsed;
+function parse<Options extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: Options) {
   try {
-    parsed = parseArgs({
-      args: [...rest],
-      allowPositionals: true,
-      options: {
-        project: { type: 'string', short: 'p' },
-        format: { type: 'string', short: 'f', default: 'text' },
-        output: { type: 'string', short: 'o' },
-        rules: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q', default: false },
-      },
-    });
+    return parseArgs({ args: [...args], allowPositionals: true, strict: true, options });
   } catch (error) {
     throw new UsageError(`${(error as Error).message}. ${USAGE}`);
   }
-  const { values, positionals } = parsed;
-  const format = values.format as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}'; use one of: ${FORMATS.join(', ')}`);
+}
+
+const OUTPUT_OPTIONS = {
+  format: { type: 'string', short: 'f', default: 'text' },
+  output: { type: 'string', short: 'o' },
+  quiet: { type: 'boolean', short: 'q', default: false },
+} as const;
+
+function audit(args: readonly string[], cwd: string): number {
+  const { values, positionals } = parse(args, {
+    ...OUTPUT_OPTIONS,
+    project: { type: 'string', short: 'p' },
+    rules: { type: 'string' },
+    shard: { type: 'string' },
+    fix: { type: 'boolean', default: false },
+  });
+  const format = formatOf(values.format);
   const project = path.resolve(cwd, values.project ?? 'tsconfig.json');
   if (!existsSync(project)) throw new UsageError(`no tsconfig at ${path.relative(cwd, project) || project}; point --project at one`);
-  const rules = parseRules(values.rules);
   for (const selected of positionals) {
     if (!existsSync(path.resolve(cwd, selected))) throw new UsageError(`no such file or directory: ${selected}`);
   }
-  const report = runAudit({ project, root: cwd, paths: positionals, rules, version: packageVersion() });
-  const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatText(report, cwd, { color: !values.output && useColor() });
-  if (values.output) writeFileSync(path.resolve(cwd, values.output), text);
-  else if (!values.quiet || report.findings.length > 0) process.stdout.write(text);
+  const shard = parseShard(values.shard);
+  const options: AuditOptions = {
+    project,
+    root: cwd,
+    paths: positionals,
+    rules: parseRules(values.rules),
+    version: packageVersion(),
+    ...(shard ? { shard } : {}),
+  };
+  let report = withProgress((onFile) => runAudit({ ...options, onFile }));
+  if (values.fix) {
+    const changed = new Set<string>();
+    for (let pass = 0; pass < MAX_FIX_PASSES && report.findings.some((finding) => finding.fix); pass++) {
+      for (const file of applyAutofixes(report, cwd)) changed.add(file);
+      report = withProgress((onFile) => runAudit({ ...options, onFile }));
+    }
+    process.stderr.write(`connection-leaks: --fix changed ${changed.size} file${changed.size === 1 ? '' : 's'}${changed.size > 0 ? `: ${[...changed].sort().join(', ')}` : ''}\n`);
+  }
+  write(report, format, cwd, values.output, values.quiet);
   return report.findings.length > 0 ? 1 : 0;
+}
+
+function merge(args: readonly string[], cwd: string): number {
+  const { values, positionals } = parse(args, OUTPUT_OPTIONS);
+  const format = formatOf(values.format);
+  const merged = mergeReports(positionals.map((file) => path.resolve(cwd, file)));
+  if (merged.kind === 'sarif') {
+    if (format !== 'sarif') throw new UsageError('SARIF reports merge into SARIF only: add --format sarif');
+    emit(`${JSON.stringify(merged.log, null, 2)}\n`, cwd, values.output);
+    return merged.log.runs.some((run) => (run.results ?? []).length > 0) ? 1 : 0;
+  }
+  write(merged.report, format, cwd, values.output, values.quiet);
+  return merged.report.findings.length > 0 ? 1 : 0;
+}
+
+function write(report: AuditReport, format: Format, cwd: string, output: string | undefined, quiet: boolean): void {
+  if (quiet && report.findings.length === 0 && !output) return;
+  const text =
+    format === 'json'
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : format === 'sarif'
+        ? `${JSON.stringify(formatSarif(report), null, 2)}\n`
+        : formatText(report, cwd, { color: !output && useColor() });
+  emit(text, cwd, output);
+}
+
+function emit(text: string, cwd: string, output: string | undefined): void {
+  if (output) writeFileSync(path.resolve(cwd, output), text);
+  else process.stdout.write(text);
+}
+
+function formatOf(value: string): Format {
+  if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`unknown format '${value}'; use one of: ${FORMATS.join(', ')}`);
+  return value as Format;
+}
+
+function parseShard(value: string | undefined): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const [index, count] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  if (!match || count < 1 || index < 1 || index > count) throw new UsageError(`bad --shard '${value}': expected K/N with 1 ≤ K ≤ N, like 2/4`);
+  return { index, count };
+}
+
+/** A progress bar on stderr when it is a terminal (files done / total, current file); nothing otherwise. */
+function withProgress<T>(work: (onFile: (done: number, total: number, file: string) => void) => T): T {
+  if (process.stderr.isTTY !== true) return work(() => {});
+  const bar = new SingleBar({ stream: process.stderr, format: 'connection-leaks audit [{bar}] {value}/{total} {file}', clearOnComplete: true, hideCursor: true });
+  let started = false;
+  try {
+    return work((done, total, file) => {
+      if (!started) bar.start(total, 0, { file });
+      started = true;
+      bar.update(done, { file });
+    });
+  } finally {
+    bar.stop();
+  }
 }
 
 function parseRules(list: string | undefined): RuleName[] {

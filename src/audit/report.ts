@@ -19,6 +19,13 @@ export interface AuditFinding {
   readonly endColumn: number;
   /** Whether `--fix` (and `eslint --fix`) can fix it. */
   readonly fixable: boolean;
+  /** The autofix, when there is one: replacements by character offset in the file as it was read. */
+  readonly fix?: AuditFix;
+}
+
+export interface AuditFix {
+  readonly description: string;
+  readonly edits: readonly { readonly start: number; readonly end: number; readonly text: string }[];
 }
 
 /** How the paths through one acquisition end, as the inventory counts it. */

@@ -24,6 +24,8 @@ export interface AuditOptions {
   /** Only files under these paths (files or directories); all of the project's files when empty. */
   readonly paths: readonly string[];
   readonly rules: readonly RuleName[];
+  /** Only the files of shard `index` (1-based) of `count`, for CI jobs that split one audit. */
+  readonly shard?: { readonly index: number; readonly count: number };
   readonly version: string;
   /** Called after each file, for a progress display. */
   readonly onFile?: (done: number, total: number, file: string) => void;
@@ -53,7 +55,10 @@ export function runAudit(options: AuditOptions): AuditReport {
   const program = project.getProgram().compilerObject;
   const files = program
     .getSourceFiles()
-    .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && isSelected(file.fileName, options));
+    .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && isSelected(file.fileName, options))
+    .sort((a, b) => (relative(options.root, a.fileName) < relative(options.root, b.fileName) ? -1 : 1))
+    // Round-robin over the sorted paths: deterministic, and shards of similar size.
+    .filter((_, index) => !options.shard || index % options.shard.count === options.shard.index - 1);
   const findings: AuditFinding[] = [];
   const acquisitions: AcquisitionSite[] = [];
   files.forEach((file, index) => {
@@ -111,6 +116,7 @@ function toAuditFinding(finding: Finding, file: ts.SourceFile, root: string): Au
     endLine: to.line,
     endColumn: to.column,
     fixable: finding.fix !== undefined,
+    ...(finding.fix ? { fix: { description: finding.fix.description, edits: finding.fix.edits.map(({ start, end, text }) => ({ start, end, text })) } } : {}),
   };
 }
 

@@ -3,11 +3,15 @@
  * `npm run build` (as `npm test` does).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 import { ESLint } from 'eslint';
+import type * as Sarif from 'sarif';
+import ts from 'typescript';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../../src/index.js';
@@ -133,7 +137,8 @@ describe('connection-leaks audit', () => {
   it('exits 2 with a one-line message for each bad input', () => {
     const cases: [string[], string][] = [
       [['--project', 'missing/tsconfig.json'], 'connection-leaks: no tsconfig at missing/tsconfig.json; point --project at one\n'],
-      [['--format', 'xml'], "connection-leaks: unknown format 'xml'; use one of: text, json\n"],
+      [['--format', 'xml'], "connection-leaks: unknown format 'xml'; use one of: text, json, sarif\n"],
+      [['--shard', '3/2'], "connection-leaks: bad --shard '3/2': expected K/N with 1 ≤ K ≤ N, like 2/4\n"],
       [['--rules', 'no-leaks'], "connection-leaks: unknown rule 'no-leaks'; rules: no-leaked-connection, no-unawaited-query, no-escaping-connection\n"],
       [['src/nowhere.ts'], 'connection-leaks: no such file or directory: src/nowhere.ts\n'],
     ];
@@ -144,5 +149,84 @@ describe('connection-leaks audit', () => {
     const unknownCommand = spawnSync(process.execPath, [cli, 'scan'], { cwd: demo, encoding: 'utf8' });
     expect(unknownCommand.status).toBe(2);
     expect(unknownCommand.stderr).toMatch(/^connection-leaks: unknown command 'scan'\. Usage: connection-leaks audit/);
+  });
+
+  it('sarif: validates against the official SARIF 2.1.0 schema, with rule metadata, relative URIs and the autofix as a fix', () => {
+    const { code, stdout } = audit(demo, '--format', 'sarif');
+    expect(code).toBe(1);
+    const log = JSON.parse(stdout) as Sarif.Log;
+    const schema = JSON.parse(readFileSync(path.join(repo, 'test/audit/data/sarif-schema-2.1.0.json'), 'utf8')) as object;
+    // Both packages are CommonJS with an `exports.default`: that is the class (and the plugin).
+    const ajv = new Ajv.default({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    const validate = ajv.compile(schema);
+    expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const [run] = log.runs;
+    expect(run!.tool.driver.rules!.map((rule) => [rule.id, rule.helpUri])).toEqual(
+      Object.keys(plugin.rules).map((name) => [`connection-leaks/${name}`, plugin.rules[name as keyof typeof plugin.rules].meta.docs!.url]),
+    );
+    expect(run!.results).toHaveLength(6);
+    const users = run!.results!.find((result) => result.locations![0]!.physicalLocation!.artifactLocation!.uri === 'src/users.ts')!;
+    expect(users.ruleId).toBe('connection-leaks/no-leaked-connection');
+    expect(users.locations![0]!.physicalLocation!.region).toEqual({ startLine: 64, startColumn: 24, endLine: 64, endColumn: 40 });
+    expect(users.fixes![0]!.description!.text).toBe('Release `client` in a `finally` block');
+  });
+
+  it('--fix on a copy of the demo: fixes the two leaks with an autofix, reports the rest, and the copy type-checks', () => {
+    const copy = mkdtempSync(path.join(repo, '.audit-fix-'));
+    const original = readFileSync(path.join(demo, 'src/users.ts'), 'utf8');
+    try {
+      cpSync(demo, copy, { recursive: true });
+      const { code, stdout, stderr } = audit(copy, '--format', 'json', '--fix');
+      expect(code).toBe(1);
+      expect(stderr).toBe('connection-leaks: --fix changed 2 files: src/orders.ts, src/users.ts\n');
+      const report = JSON.parse(stdout) as JsonReport;
+      expect(report.findings.map((finding) => `${finding.file}:${finding.rule}`)).toEqual([
+        'src/health.ts:no-leaked-connection',
+        'src/orders.ts:no-unawaited-query',
+        'src/reports.ts:no-leaked-connection',
+        'src/tenants.ts:no-escaping-connection',
+      ]);
+      expect(readFileSync(path.join(copy, 'src/users.ts'), 'utf8')).toContain(
+        "  const client = await pgPool.connect();\n  try {\n    await client.query('UPDATE users SET last_login_at = now() WHERE id = $1', [userId]);\n  } finally {\n    client.release();\n  }",
+      );
+      const config = ts.getParsedCommandLineOfConfigFile(path.join(copy, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+      expect(ts.getPreEmitDiagnostics(ts.createProgram(config.fileNames, config.options)).map((diagnostic) => diagnostic.messageText)).toEqual([]);
+      // The fixture itself is untouched.
+      expect(readFileSync(path.join(demo, 'src/users.ts'), 'utf8')).toBe(original);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('--shard K/N splits the files; merge joins the shards back into the whole report', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'connection-leaks-shards-'));
+    try {
+      const whole = jsonAudit(demo);
+      const shards = [1, 2, 3].map((index) => {
+        const output = path.join(directory, `shard-${index}.json`);
+        audit(demo, '--format', 'json', '--shard', `${index}/3`, '--output', output);
+        return output;
+      });
+      const parts = shards.map((file) => JSON.parse(readFileSync(file, 'utf8')) as JsonReport);
+      expect(parts.map((part) => part.filesAudited)).toEqual([3, 3, 2]);
+      const merged = spawnSync(process.execPath, [cli, 'merge', ...shards, '--format', 'json'], { cwd: demo, encoding: 'utf8' });
+      expect(merged.status).toBe(1);
+      expect(JSON.parse(merged.stdout)).toEqual(whole);
+
+      const sarifShards = [1, 2].map((index) => {
+        const output = path.join(directory, `shard-${index}.sarif`);
+        audit(demo, '--format', 'sarif', '--shard', `${index}/2`, '--output', output);
+        return output;
+      });
+      const mergedSarif = spawnSync(process.execPath, [cli, 'merge', ...sarifShards, '--format', 'sarif'], { cwd: demo, encoding: 'utf8' });
+      expect((JSON.parse(mergedSarif.stdout) as Sarif.Log).runs[0]!.results).toHaveLength(6);
+
+      const mixed = spawnSync(process.execPath, [cli, 'merge', shards[0]!, sarifShards[0]!], { cwd: demo, encoding: 'utf8' });
+      expect(mixed.status).toBe(2);
+      expect(mixed.stderr).toBe('connection-leaks: merge takes reports of one format: all `--format json` or all `--format sarif`\n');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,82 @@
+import type * as Sarif from 'sarif';
+import { rules } from '../../index.js';
+import type { AuditFinding, AuditReport } from '../report.js';
+
+/*
+ * SARIF 2.1.0, as GitHub code scanning reads it: the rules with their descriptions and help
+ * links, one result per finding with a repository-relative location and a full region, and the
+ * autofix as a SARIF fix (which editors apply; GitHub shows the finding).
+ */
+
+const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+
+export function formatSarif(report: AuditReport): Sarif.Log {
+  const ruleIds = Object.keys(rules) as (keyof typeof rules)[];
+  return {
+    $schema: SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'connection-leaks',
+            informationUri: 'https://github.com/eslint-plugin-connection-leaks/eslint-plugin-connection-leaks',
+            semanticVersion: report.tool.version,
+            rules: ruleIds.map((id) => {
+              const { docs } = rules[id].meta;
+              const description = docs?.description ?? id;
+              return {
+                id: `connection-leaks/${id}`,
+                name: id,
+                shortDescription: { text: description },
+                fullDescription: { text: description },
+                helpUri: docs?.url,
+                help: { text: `${description}. See ${docs?.url ?? 'the rule documentation'}.` },
+                defaultConfiguration: { level: 'error' },
+              } satisfies Sarif.ReportingDescriptor;
+            }),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: './' } },
+        artifacts: [...new Set(report.findings.map((finding) => finding.file))].map((uri) => ({ location: { uri, uriBaseId: '%SRCROOT%' } })),
+        results: report.findings.map((finding) => resultOf(finding, ruleIds)),
+      },
+    ],
+  };
+}
+
+function resultOf(finding: AuditFinding, ruleIds: readonly string[]): Sarif.Result {
+  const artifactLocation = { uri: finding.file, uriBaseId: '%SRCROOT%' };
+  return {
+    ruleId: `connection-leaks/${finding.rule}`,
+    ruleIndex: ruleIds.indexOf(finding.rule),
+    level: 'error',
+    message: { text: finding.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation,
+          region: { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine, endColumn: finding.endColumn },
+        },
+      },
+    ],
+    ...(finding.fix
+      ? {
+          fixes: [
+            {
+              description: { text: finding.fix.description },
+              artifactChanges: [
+                {
+                  artifactLocation,
+                  replacements: finding.fix.edits.map((edit) => ({
+                    deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
+                    insertedContent: { text: edit.text },
+                  })),
+                },
+              ],
+            },
+          ],
+        }
+      : {}),
+  };
+}
