@@ -58,12 +58,12 @@ export function leakFinding(verdict: AcquisitionVerdict, services: FlowServices)
 }
 
 /** A query in flight when the connection is released or the function is left. */
-export function raceFindings(verdict: AcquisitionVerdict): Finding[] {
-  return verdict.races.map((race) => raceFinding(race, verdict));
+export function raceFindings(verdict: AcquisitionVerdict, checker: ts.TypeChecker): Finding[] {
+  return verdict.races.map((race) => raceFinding(race, verdict, checker));
 }
 
-function raceFinding(race: QueryRace, verdict: AcquisitionVerdict): Finding {
-  return { ...raceReport(race, verdict), suggestions: fixesOrNone(() => raceSuggestions(race), []) };
+function raceFinding(race: QueryRace, verdict: AcquisitionVerdict, checker: ts.TypeChecker): Finding {
+  return { ...raceReport(race, verdict), suggestions: fixesOrNone(() => raceSuggestions(race, checker), []) };
 }
 
 function raceReport(race: QueryRace, verdict: AcquisitionVerdict): Finding {

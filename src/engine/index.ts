@@ -88,7 +88,7 @@ function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: Engine
   }
   const findings = [
     ...verdicts.flatMap((verdict) => leakFinding(verdict, services)),
-    ...distinctByNode(verdicts.flatMap(raceFindings)),
+    ...distinctByNode(verdicts.flatMap((verdict) => raceFindings(verdict, checker))),
     ...poolQueryFindings(sourceFile, program, model, failures),
     ...distinctByNode(verdicts.flatMap(escapeFindings)),
   ];

@@ -83,6 +83,13 @@ export function followResource(
     if (target === graph.exit || target === graph.throwExit) {
       const throwing = target === graph.throwExit;
       races.push(...exitRaces(state, throwing));
+      // An exception before a lazy runner connected (or from its failed `connect()`) leaves
+      // nothing to give back. A runner dropped on a normal path is still reported: it was
+      // created to be used, and nothing releases it.
+      if (isOwned(state) && state.dormant && throwing) {
+        endsOnThrow.add('released');
+        return;
+      }
       if (isOwned(state) && state.escape) {
         stored.lose(state.escape, exitLeak(state, throwing));
         return;
@@ -124,7 +131,9 @@ export function followResource(
         const queries = trackQueries(context, node, state, owned);
         const effect: StepEffect = { ...owned, normal: queries.normal, thrown: queries.thrown };
         races.push(...queries.races);
-        if (effect.leak && state.escape) stored.lose(state.escape, effect.leak);
+        if (effect.leak && state.dormant && effect.leak.exceptional) {
+          // Lost on an exception path before it connected: no connection is lost.
+        } else if (effect.leak && state.escape) stored.lose(state.escape, effect.leak);
         else if (effect.leak) leaks.push(effect.leak);
         const escape = effect.normal?.escape;
         if (escape && effect.normal.status === 'escaped' && state.status !== 'escaped') escapes.set(escape.at, escape);

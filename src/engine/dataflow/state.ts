@@ -55,6 +55,8 @@ export interface OwnershipState {
    * stored while this function still holds it.
    */
   readonly escape?: Escape;
+  /** A resource that connects lazily and has no connection yet on this path (see `connectsLazily`). */
+  readonly dormant?: boolean;
   /** Queries on the resource whose promises nobody has awaited yet on this path, by query call. */
   readonly floating?: ReadonlyMap<ts.Node, FloatingQuery>;
 }
@@ -97,7 +99,7 @@ export function stateKey(state: OwnershipState, symbolIds: (symbol: ts.Symbol) =
   const iterated = [...(state.iterated ?? [])].map((loop) => loop.pos).join(',');
   const floating = [...(state.floating?.values() ?? [])].map((query) => floatingKey(query, symbolIds)).sort().join(',');
   const escape = state.escape ? state.escape.at.pos : '';
-  return `${state.status}|${aliases}|${facts}|${iterated}|${state.viaException ? 'x' : ''}|${state.returnedAt ? 'r' : ''}|${floating}|${escape}`;
+  return `${state.status}|${aliases}|${facts}|${iterated}|${state.viaException ? 'x' : ''}|${state.returnedAt ? 'r' : ''}|${floating}|${escape}|${state.dormant ? 'd' : ''}`;
 }
 
 function floatingKey(query: FloatingQuery, symbolIds: (symbol: ts.Symbol) => number): string {

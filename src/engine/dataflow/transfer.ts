@@ -88,6 +88,7 @@ function acquire(context: OwnershipContext, state: OwnershipState): StepEffect {
     aliases: new Set(),
     viaException: false,
     facts: state.facts,
+    ...(context.tracked.resource.connectsLazily ? { dormant: true } : {}),
   };
   const use = outerValue(event).parent;
   let leak: LeakPath | undefined;
@@ -234,6 +235,15 @@ function assign(context: OwnershipContext, assignment: ts.BinaryExpression, stat
 
 function call(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): StepEffect {
   if (!isOwned(state)) return unchanged(state);
+  if (state.dormant) {
+    // `runner.connect()` connects when its promise fulfils (see `awaitValue`); any other use of
+    // the runner — a query, handing it to a function — may connect it.
+    if (isConnectCall(context, node, state)) {
+      // Awaited, it connects when the `await` fulfils; left floating, it connects anyway.
+      return isAwaited(node) ? unchanged(state) : { normal: { ...state, dormant: undefined }, thrown: state };
+    }
+    if (usesResource(context, node, state)) state = { ...state, dormant: undefined };
+  }
   // A release that throws (a second `release()` in pg) has still given the resource up.
   if (releasesByMethod(context, node, state) || callsLocalReleaser(context, node, state)) {
     return unchanged(withStatus(state, 'released'));
@@ -287,6 +297,10 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
 
 function awaitValue(context: OwnershipContext, node: ts.AwaitExpression, state: OwnershipState): StepEffect {
   const awaited = skipOuterExpressions(node.expression);
+  if (state.dormant && ts.isCallExpression(awaited) && isConnectCall(context, awaited, state)) {
+    // Connected if it fulfils; a `connect()` that rejects holds nothing.
+    return { normal: { ...state, dormant: undefined }, thrown: state };
+  }
   if (isOwned(state) && ts.isCallExpression(awaited) && releasesSameKind(context, awaited) && !releasesByMethod(context, awaited, state)) {
     // `await pool.release(other)`, `await otherRunner.release()`: settles without rejecting.
     return { normal: state };
@@ -314,6 +328,22 @@ function returnValue(
   const returned = value !== undefined && isOwned(state) && mayHoldResource(context, value, state);
   const next = returned ? withStatus(state, 'transferred') : state;
   return statement ? { ...next, returnedAt: statement } : next;
+}
+
+function isConnectCall(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): boolean {
+  const receiver = callReceiver(node);
+  return calledMethodName(node) === 'connect' && receiver !== undefined && isResource(context, receiver, state);
+}
+
+/** A call on the resource or on something reached from it (`runner.manager.query(…)`), or one it is passed to. */
+function usesResource(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): boolean {
+  let receiver = callReceiver(node);
+  while (receiver) {
+    if (isResource(context, receiver, state)) return true;
+    const base = skipOuterExpressions(receiver);
+    receiver = ts.isPropertyAccessExpression(base) || ts.isElementAccessExpression(base) ? base.expression : undefined;
+  }
+  return node.arguments.some((argument) => mayHoldResource(context, argument, state));
 }
 
 /** `remember(client)` for a function of the program that stores its parameter beyond the call. */

@@ -143,6 +143,9 @@ function moveReleaseIntoFinally(
   const release = rest[releaseIndex]!;
   if (!source.ownsItsLines(release)) return undefined;
   const last = lastStatementNeeded(rest, releaseIndex, checker);
+  // Pulling work that waits (a second acquisition, a pool query, a sleep) in front of the release
+  // would hold the connection through it: two connections from one pool can then deadlock it.
+  if (rest.slice(releaseIndex + 1, last + 1).some(waitsForSomething)) return undefined;
   const region = rest.slice(0, last + 1).filter((statement) => statement !== release);
   // Releases inside the region become the `finally`'s job; any other one (a second release after
   // it, one in a closure, one that passes an error to destroy the client) is left to the user.
@@ -226,11 +229,28 @@ function removableRelease(call: ts.CallExpression, region: readonly ts.Statement
   if (enclosingContainer(call) !== enclosingContainer(region[0]!)) return undefined;
   if (!region.some((top) => top.pos <= statement.pos && statement.end <= top.end)) return undefined;
   const parent = statement.parent;
-  if (!ts.isBlock(parent) && !ts.isCaseClause(parent) && !ts.isDefaultClause(parent)) {
+  // `client.release(); await sleep(1000); return retry();`: dropped, the release would wait until
+  // the `finally` — through the sleep and the retry's own acquisition.
+  if (isBlockLike(parent) && parent.statements.slice(parent.statements.indexOf(statement) + 1).some(waitsForSomething)) return undefined;
+  if (!isBlockLike(parent)) {
     return { start: statement.getStart(source.file), end: statement.end, text: '{}' };
   }
   if (source.ownsItsLines(statement)) return wholeLines(statement, source);
   return { start: statement.getStart(source.file), end: statement.end, text: '' };
+}
+
+function isBlockLike(node: ts.Node): node is ts.Block | ts.CaseClause | ts.DefaultClause {
+  return ts.isBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node);
+}
+
+/** Whether a statement waits: an `await`, a `yield` or a `for await` outside nested functions. */
+function waitsForSomething(statement: ts.Node): boolean {
+  const visit = (node: ts.Node): boolean => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
+    if (ts.isAwaitExpression(node) || ts.isYieldExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier !== undefined)) return true;
+    return ts.forEachChild(node, visit) === true;
+  };
+  return visit(statement);
 }
 
 /** `pool.release(db)`: the argument is the resource, not an error. */
@@ -296,7 +316,10 @@ function releaseSuggestions(
   const isAsync = isAsyncFunction(verdict.graph.container);
   const name = plain.name.text;
   const semicolon = source.text[plain.statement.end - 1] === ';' ? ';' : '';
-  const releaseText = releaseStatementText(resource, name, pool, isAsync, semicolon);
+  // `await maybePool?.connect()` may give `undefined`: release it with `?.`.
+  const type = checker.getTypeAtLocation(plain.name);
+  const optional = checker.getNonNullableType(type) !== type;
+  const releaseText = releaseStatementText(resource, name, pool, isAsync, semicolon, optional);
   if (!releaseText) return [];
   const description = `Release \`${name}\` in a \`finally\` block: \`${releaseText}\``;
   const indent = source.indentOf(plain.statement.getStart(source.file));
@@ -326,10 +349,12 @@ export function releaseStatementText(
   pool: ts.Expression | undefined,
   isAsync: boolean,
   semicolon: string,
+  optional = false,
 ): string | undefined {
+  if (optional && resource.release[0] === undefined) return undefined;
   const call =
     resource.release[0] !== undefined
-      ? `${name}.${resource.release[0]}()`
+      ? `${name}${optional ? '?.' : '.'}${resource.release[0]}()`
       : resource.poolRelease[0] !== undefined && pool
         ? `${pool.getText()}.${resource.poolRelease[0]}(${name})`
         : undefined;

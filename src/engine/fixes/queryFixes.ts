@@ -13,9 +13,9 @@ import { type FixPlan, SourceText } from './text.js';
  * Suggestions, not autofixes: awaiting changes when the function goes on, which its author decides.
  */
 
-export function raceSuggestions(race: QueryRace): FixPlan[] {
+export function raceSuggestions(race: QueryRace, checker: ts.TypeChecker): FixPlan[] {
   const { query, point } = race;
-  if (query.droppedBy) return compact([awaitEveryCallback(query.droppedBy)]);
+  if (query.droppedBy) return compact([awaitEveryCallback(query.droppedBy, checker)]);
   return compact([awaitInPlace(query.query), point.kind === 'release' ? releaseAfterAwait(query.query, point.at) : undefined]);
 }
 
@@ -46,9 +46,11 @@ function awaitInPlace(query: ts.CallExpression): FixPlan | undefined {
 }
 
 /** `rows.forEach(async (row) => …);` in an async function → `await Promise.all(rows.map(async (row) => …));`. */
-function awaitEveryCallback(call: ts.CallExpression): FixPlan | undefined {
+function awaitEveryCallback(call: ts.CallExpression, checker: ts.TypeChecker): FixPlan | undefined {
   const callee = skipOuterExpressions(call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'forEach') return undefined;
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'forEach' || callee.questionDotToken) return undefined;
+  // Only arrays have `map` (a Map or a Set has `forEach` but no `map`).
+  if (!isArrayLike(callee.expression, checker)) return undefined;
   if (!ts.isExpressionStatement(outerValue(call).parent) || !isAsyncFunction(enclosingContainer(call))) return undefined;
   const receiver = callee.expression.getText();
   return {
@@ -86,6 +88,11 @@ function releaseAfterAwait(query: ts.CallExpression, releaseCall: ts.Node): FixP
       { start: after, end: after, text: ending + releaseLines },
     ],
   };
+}
+
+function isArrayLike(expression: ts.Expression, checker: ts.TypeChecker): boolean {
+  const type = checker.getNonNullableType(checker.getTypeAtLocation(expression));
+  return checker.isArrayType(type) || checker.isTupleType(type);
 }
 
 function statementOf(node: ts.Node): ts.ExpressionStatement | undefined {

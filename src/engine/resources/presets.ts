@@ -28,6 +28,12 @@ export interface ResourceDefinition {
    * rejects any other), rather than releasing whatever connection it is given (mysql2).
    */
   readonly releaseToOwnPool: boolean;
+  /**
+   * Whether the resource holds no connection until it is used: TypeORM's `createQueryRunner()`
+   * only builds a runner, which takes a connection in `connect()` (or its first query). Until
+   * then, and after a `connect()` that failed, there is nothing to release.
+   */
+  readonly connectsLazily: boolean;
   /** Whether the release returns a promise that must be awaited (fixes write `await`). */
   readonly asyncRelease: boolean;
   /**
@@ -46,6 +52,7 @@ const pg: ResourceDefinition = {
   queries: ['query'],
   poolQueries: ['query'],
   releaseToOwnPool: false,
+  connectsLazily: false,
   asyncRelease: false,
   suggestUsing: false,
 };
@@ -62,6 +69,7 @@ const mysql2: ResourceDefinition = {
   poolQueries: ['query', 'execute'],
   // `pool.releaseConnection(conn)` just calls `conn.release()`, whichever pool it is called on.
   releaseToOwnPool: false,
+  connectsLazily: false,
   asyncRelease: false,
   suggestUsing: true,
 };
@@ -76,6 +84,7 @@ const genericPool: ResourceDefinition = {
   queries: [],
   poolQueries: [],
   releaseToOwnPool: true,
+  connectsLazily: false,
   asyncRelease: true,
   suggestUsing: false,
 };
@@ -89,6 +98,7 @@ const typeorm: ResourceDefinition = {
   queries: ['query'],
   poolQueries: ['query'],
   releaseToOwnPool: false,
+  connectsLazily: true,
   asyncRelease: true,
   suggestUsing: false,
 };

@@ -783,6 +783,50 @@ const cases: FixCase[] = [
     messageId: 'leakedOnException',
     line: 5,
   },
+  {
+    name: "pg: no autofix when awaited work after the release would be pulled into the try (two clients of one pool held at once)",
+    preset: 'pg',
+    body: `
+      export async function twoPhase(id: string) {
+        const client = await pool.connect();
+        const a = await client.query('SELECT * FROM a WHERE id = $1', [id]);
+        client.release();
+        const rows = await pool.query('SELECT * FROM b WHERE a = $1', [JSON.stringify(a.rows)]);
+        return rows.rowCount;
+      }
+    `,
+    messageId: 'leakedOnException',
+    line: 2,
+  },
+  {
+    name: "pg: an optional pool: the suggestion releases with ?.",
+    preset: 'pg',
+    body: `
+      declare const maybePool: Pool | undefined;
+      export async function touch() {
+        const client = await maybePool?.connect();
+        await client?.query('SELECT 1');
+      }
+    `,
+    messageId: 'leaked',
+    line: 3,
+    suggestions: [
+      {
+        desc: "Release `client` in a `finally` block: `client?.release();`",
+        output: `
+          declare const maybePool: Pool | undefined;
+          export async function touch() {
+            const client = await maybePool?.connect();
+            try {
+              await client?.query('SELECT 1');
+            } finally {
+              client?.release();
+            }
+          }
+        `,
+      },
+    ],
+  },
 ];
 
 runFixCases('no-leaked-connection', rule, cases);

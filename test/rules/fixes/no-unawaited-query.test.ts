@@ -220,6 +220,24 @@ const cases: FixCase[] = [
       },
     ],
   },
+  {
+    name: "pg: no-unawaited-query: no Promise.all(map) suggestion for a Map, which has no map()",
+    preset: 'pg',
+    body: `
+      export async function rename(byId: Map<string, string>) {
+        const client = await pool.connect();
+        try {
+          byId.forEach(async (name, id) => {
+            await client.query('UPDATE t SET name = $1 WHERE id = $2', [name, id]);
+          });
+        } finally {
+          client.release();
+        }
+      }
+    `,
+    messageId: 'unawaitedInCallback',
+    line: 5,
+  },
 ];
 
 runFixCases('no-unawaited-query', rule, cases);
