@@ -92,7 +92,8 @@ function raceReport(race: QueryRace, verdict: AcquisitionVerdict): Finding {
     };
   }
   const exit = describeExit(point.kind, 'at' in point ? point.at : undefined, container);
-  return { rule: 'no-unawaited-query', node, messageId: 'unawaitedBeforeExit', data: { ...data, exit } };
+  const messageId = point.kind !== 'throw' && point.disposed ? 'unawaitedBeforeDisposal' : 'unawaitedBeforeExit';
+  return { rule: 'no-unawaited-query', node, messageId, data: { ...data, exit } };
 }
 
 /** Escapes the user wrote (not the shapes the analysis merely stops following). */
@@ -147,13 +148,14 @@ function assignedTarget(node: ts.Node): ts.Node {
   return ts.isCallExpression(node) && node.arguments[0] ? node.arguments[0] : node;
 }
 
-/** A dropped `pool.query(…)`. */
-export function poolQueryFinding(query: ts.CallExpression): Finding {
+/** A dropped `pool.query(…)`: where it stands, or by the call that ignores the callback running it. */
+export function poolQueryFinding(query: ts.CallExpression, droppedBy: ts.CallExpression | undefined, checker: ts.TypeChecker): Finding {
+  const data = { query: describeOperation(query), ...(droppedBy ? { callee: describeOperation(droppedBy) } : {}) };
   return {
     rule: 'no-unawaited-query',
     node: query,
-    messageId: 'floatingPoolQuery',
-    data: { query: describeOperation(query) },
-    suggestions: fixesOrNone(() => poolQuerySuggestions(query), []),
+    messageId: droppedBy ? 'floatingPoolQueryInCallback' : 'floatingPoolQuery',
+    data,
+    suggestions: fixesOrNone(() => poolQuerySuggestions(query, droppedBy, checker), []),
   };
 }

@@ -32,10 +32,14 @@ export const noUnawaitedQueryMessages = {
     '`{{query}}` is not awaited before `{{release}}` on line {{line}} gives the {{resource}} connection back to the pool{{cause}}: the next borrower gets a connection still running this query, and its error goes unhandled. Await the query before releasing the connection.',
   unawaitedBeforeExit:
     '`{{query}}` on the {{resource}} connection is not awaited before {{exit}}{{cause}}: nothing waits for the query, so its error goes unhandled and the caller cannot know when it has run. Await it, or return its promise.',
+  unawaitedBeforeDisposal:
+    '`{{query}}` is not awaited before `using` gives the {{resource}} connection back to the pool, at {{exit}}{{cause}}: the next borrower gets a connection still running this query, and its error goes unhandled. Await the query (`return await …`) before the block ends.',
   unawaitedInCallback:
     '`{{query}}` runs in a callback whose promise `{{callee}}` ignores, so the query is still running when {{race}}{{cause}}, and its error goes unhandled. Await each query in a `for…of` loop, or `await Promise.all(…)` over `.map(…)`.',
   floatingPoolQuery:
     'The promise of `{{query}}` is dropped: its error goes unhandled and the caller cannot know when the query has run. Await it, or return its promise.',
+  floatingPoolQueryInCallback:
+    '`{{query}}` runs in a callback whose promise `{{callee}}` ignores: its error goes unhandled and nothing waits for the query. Await each query in a `for…of` loop, `await Promise.all(…)` over `.map(…)`, or catch the error inside the callback.',
 } as const;
 
 export type NoUnawaitedQueryMessageId = keyof typeof noUnawaitedQueryMessages;

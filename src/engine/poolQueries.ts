@@ -19,9 +19,8 @@ export function floatingPoolQueries(sourceFile: ts.SourceFile, program: ts.Progr
   const findings: Finding[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && names.has(calledMethodName(node) ?? '') && isPoolQuery(node, model, checker)) {
-      if (fateOf(node, program) === 'dropped' && !hasRejectionHandler(node)) {
-        findings.push(poolQueryFinding(node));
-      }
+      const { fate, droppedBy } = fateOf(node, program);
+      if (fate === 'dropped' && !hasRejectionHandler(node)) findings.push(poolQueryFinding(node, droppedBy, checker));
     }
     ts.forEachChild(node, visit);
   };
@@ -59,18 +58,20 @@ function hasRejectionHandler(call: ts.CallExpression): boolean {
  * that expects `void` drop, and `map` or `then` pass on in their result. Callbacks handed to any
  * other library (a web framework's handler) are that library's business.
  */
-function fateOf(call: ts.CallExpression, program: ts.Program): Settlement {
+function fateOf(call: ts.CallExpression, program: ts.Program): { fate: Settlement; droppedBy?: ts.CallExpression } {
   const checker = program.getTypeChecker();
   let fate = settlementOf(call, checker);
   let inside: ts.Node = call;
   while (fate === 'awaited' || fate === 'returned') {
     const callback = enclosingContainer(inside);
-    if (!ts.isArrowFunction(callback) && !ts.isFunctionExpression(callback)) return fate;
+    if (!ts.isArrowFunction(callback) && !ts.isFunctionExpression(callback)) return { fate };
     const use = callbackUse(callback, checker);
-    if (!use || !isDefaultLibraryCall(use.call, program)) return fate;
-    if (use.dropsResult) return 'dropped';
+    if (!use) return { fate };
+    // The standard library's `void` callbacks (`forEach`) and timers ignore what they get back.
+    if (use.dropsResult && (use.deferred || isDefaultLibraryCall(use.call, program))) return { fate: 'dropped', droppedBy: use.call };
+    if (!isDefaultLibraryCall(use.call, program)) return { fate };
     fate = settlementOf(use.call, checker);
     inside = use.call;
   }
-  return fate;
+  return { fate };
 }

@@ -46,8 +46,9 @@ export interface FloatingQuery {
 /** What a query in flight runs into. */
 export type RacePoint =
   | { readonly kind: 'release'; readonly at: ts.Node }
-  | { readonly kind: 'return'; readonly at: ts.Node }
-  | { readonly kind: 'end' }
+  /** `disposed`: the connection is bound by `using`, and leaving the block gives it back. */
+  | { readonly kind: 'return'; readonly at: ts.Node; readonly disposed?: boolean }
+  | { readonly kind: 'end'; readonly disposed?: boolean }
   | { readonly kind: 'throw'; readonly at?: ts.Node };
 
 export interface QueryRace {
@@ -112,15 +113,23 @@ export function exitRaces(state: OwnershipState, throwing: boolean): QueryRace[]
     const point: RacePoint = throwing
       ? { kind: 'throw', ...(query.thrownAt ? { at: query.thrownAt } : {}) }
       : state.returnedAt
-        ? { kind: 'return', at: state.returnedAt }
-        : { kind: 'end' };
+        ? { kind: 'return', at: state.returnedAt, ...disposal(state) }
+        : { kind: 'end', ...disposal(state) };
     return { query, point };
   });
 }
 
-/** Whether the path leaves by the `return` that gave the query to the caller (not one a `finally` put in its place). */
+function disposal(state: OwnershipState): { disposed?: true } {
+  return state.status === 'disposeScheduled' ? { disposed: true } : {};
+}
+
+/**
+ * Whether the path leaves by the `return` that gave the query to the caller (not one a `finally`
+ * put in its place). A connection bound by `using` is disposed on the way out, before the caller
+ * can await anything: returning its query's promise still races the disposal.
+ */
 function returnedByExit(query: FloatingQuery, state: OwnershipState): boolean {
-  return query.returnedBy !== undefined && query.returnedBy === state.returnedAt;
+  return query.returnedBy !== undefined && query.returnedBy === state.returnedAt && state.status !== 'disposeScheduled';
 }
 
 const EMPTY: Floating = new Map();

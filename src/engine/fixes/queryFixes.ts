@@ -19,9 +19,9 @@ export function raceSuggestions(race: QueryRace, checker: ts.TypeChecker): FixPl
   return compact([awaitInPlace(query.query), point.kind === 'release' ? releaseAfterAwait(query.query, point.at) : undefined]);
 }
 
-/** `pool.query(…);` in an async function: await it. */
-export function poolQuerySuggestions(query: ts.CallExpression): FixPlan[] {
-  return compact([awaitInPlace(query)]);
+/** `pool.query(…);` in an async function: await it; in a `forEach` callback: wait for every callback. */
+export function poolQuerySuggestions(query: ts.CallExpression, droppedBy: ts.CallExpression | undefined, checker: ts.TypeChecker): FixPlan[] {
+  return compact([droppedBy ? awaitEveryCallback(droppedBy, checker) : awaitInPlace(query)]);
 }
 
 function compact(plans: readonly (FixPlan | undefined)[]): FixPlan[] {
@@ -38,7 +38,8 @@ function awaitInPlace(query: ts.CallExpression): FixPlan | undefined {
   const parent = top.parent;
   if (!isAsyncFunction(enclosingContainer(top))) return undefined;
   const description = `Await \`${describeOperation(query)}\``;
-  if (ts.isExpressionStatement(parent)) return { description, edits: [{ start: top.getStart(), end: top.getStart(), text: 'await ' }] };
+  // `return query` from a `using` block (or a `try`) must await it before the block gives the connection back.
+  if (ts.isExpressionStatement(parent) || ts.isReturnStatement(parent)) return { description, edits: [{ start: top.getStart(), end: top.getStart(), text: 'await ' }] };
   if (ts.isVoidExpression(parent) && ts.isExpressionStatement(outerValue(parent).parent)) {
     return { description, edits: [{ start: parent.getStart(), end: top.getStart(), text: 'await ' }] };
   }

@@ -120,6 +120,11 @@ export function beforeExit(report: QueryReport & { exit: Text }): Report {
   };
 }
 
+/** `unawaitedBeforeDisposal`: a connection bound by `using`, given back as the function leaves as `exit` says. */
+export function beforeDisposal(report: QueryReport & { exit: Text }): Report {
+  return { ...beforeExit(report), messageId: 'unawaitedBeforeDisposal' };
+}
+
 /** `unawaitedInCallback`: `callee` is the call that ignores the callback's promise, `race` what overtakes the query. */
 export function inCallback(report: QueryReport & { callee: string; race: Text }): Report {
   const { preset, at, nth, query, cause, callee, race: overtaken } = report;
@@ -129,6 +134,11 @@ export function inCallback(report: QueryReport & { callee: string; race: Text })
     ...(nth ? { nth } : {}),
     data: (line) => ({ query, resource: preset, cause: cause ? cause(line) : '', callee, race: overtaken(line) }),
   };
+}
+
+/** `floatingPoolQueryInCallback`: a pool query awaited (or returned) in a callback whose promise `callee` ignores. */
+export function floatingPoolQueryInCallback(at: string, query: string, callee: string): Report {
+  return { messageId: 'floatingPoolQueryInCallback', at, data: () => ({ query, callee }) };
 }
 
 /** `floatingPoolQuery`: a pool query whose promise is dropped. */

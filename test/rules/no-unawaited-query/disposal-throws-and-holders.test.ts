@@ -5,7 +5,7 @@
  */
 import rule from '../../../rules/no-unawaited-query.js';
 import { runWithExpectedFixes } from '../expected-fixes.js';
-import { bad, beforeExit, beforeRelease, exit, floatingPoolQuery, type Invalid, ok, type Valid } from './case-builders.js';
+import { bad, beforeDisposal, beforeExit, beforeRelease, exit, floatingPoolQuery, type Invalid, ok, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
   ok('mysql2: await using, the query awaited before the block disposes the connection', {
@@ -56,7 +56,16 @@ const invalid: Invalid[] = [
         await using conn = await pool.getConnection();
         conn.query('DELETE FROM sessions WHERE user_id = ?', [id]);
       }`,
-    reports: [beforeExit({ preset: 'mysql2', at: "conn.query('DELETE FROM sessions", query: 'conn.query(…)', exit: exit.end() })],
+    reports: [beforeDisposal({ preset: 'mysql2', at: "conn.query('DELETE FROM sessions", query: 'conn.query(…)', exit: exit.end() })],
+  }),
+  bad('mysql2: await using, the query returned without await: the disposal on the way out races it', {
+    preset: 'mysql2',
+    body: `
+      export async function count() {
+        await using conn = await pool.getConnection();
+        return conn.query('SELECT COUNT(*) FROM t');
+      }`,
+    reports: [beforeDisposal({ preset: 'mysql2', at: "conn.query('SELECT COUNT", query: 'conn.query(…)', exit: exit.return('return conn.query') })],
   }),
   bad('pg: a throw statement between the query and its await: the finally releases while the UPDATE runs', {
     preset: 'pg',

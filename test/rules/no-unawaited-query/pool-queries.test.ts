@@ -8,7 +8,7 @@
  */
 import rule from '../../../rules/no-unawaited-query.js';
 import { runWithExpectedFixes } from '../expected-fixes.js';
-import { bad, beforeRelease, floatingPoolQuery, type Invalid, ok, type Valid } from './case-builders.js';
+import { bad, beforeRelease, floatingPoolQuery, floatingPoolQueryInCallback, type Invalid, ok, type Valid } from './case-builders.js';
 
 /** An Express 5 style surface, declared inline (no framework is installed): a handler may return a promise. */
 const express = `
@@ -89,7 +89,16 @@ const invalid: Invalid[] = [
           await pool.query('UPDATE users SET active = false WHERE id = $1', [id]);
         });
       }`,
-    reports: [floatingPoolQuery("pool.query('UPDATE users", 'pool.query(…)')],
+    reports: [floatingPoolQueryInCallback("pool.query('UPDATE users", 'pool.query(…)', 'ids.forEach(…)')],
+  }),
+
+  bad('pg: setInterval(() => pool.query(…)): the timer ignores the promise, a failure is an unhandled rejection', {
+    preset: 'pg',
+    body: `
+      export function startCleanup() {
+        setInterval(() => pool.query('DELETE FROM sessions WHERE expires < now()'), 60_000);
+      }`,
+    reports: [floatingPoolQueryInCallback("pool.query('DELETE FROM sessions", 'pool.query(…)', 'setInterval(…)')],
   }),
 
   bad('pg: void pool.query(…)', {
@@ -146,7 +155,7 @@ const invalid: Invalid[] = [
       export function removeAll(ids: number[]) {
         ids.forEach((id) => dataSource.query('DELETE FROM posts WHERE id = $1', [id]));
       }`,
-    reports: [floatingPoolQuery("dataSource.query('DELETE FROM posts", 'dataSource.query(…)')],
+    reports: [floatingPoolQueryInCallback("dataSource.query('DELETE FROM posts", 'dataSource.query(…)', 'ids.forEach(…)')],
   }),
 
   bad('pg: checkPoolQueries: false still reports a query racing the release of a connection', {
