@@ -3,9 +3,9 @@
  * that may throw before the protected region.
  */
 import rule from '../../../rules/no-leaked-connection.js';
-import { fileLine, program } from '../cases.js';
+import { program } from '../cases.js';
 import { runWithExpectedFixes } from '../expected-fixes.js';
-import { bad, type Invalid, leak, ok, type Valid } from './case-builders.js';
+import { bad, type Invalid, ok, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
   {
