@@ -23,6 +23,10 @@ function shorten(text: string): string {
   return oneLine.length > MAX_CODE_LENGTH ? `${oneLine.slice(0, MAX_CODE_LENGTH - 1)}…` : oneLine;
 }
 
+function skipParentheses(node: ts.Expression): ts.Expression {
+  return ts.isParenthesizedExpression(node) ? skipParentheses(node.expression) : node;
+}
+
 export function lineOf(node: ts.Node): number {
   const sourceFile = node.getSourceFile();
   return sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
@@ -31,6 +35,8 @@ export function lineOf(node: ts.Node): number {
 /** "when `client.query(…)` on line 12 throws", "at the `throw` on line 14". */
 export function describeThrow(node: ts.Node): string {
   if (ts.isThrowStatement(node)) return `at the \`throw\` on line ${lineOf(node)}`;
+  // A rejected `await client.query(…)` is, for the reader, the query throwing.
+  if (ts.isAwaitExpression(node) && ts.isCallExpression(skipParentheses(node.expression))) return describeThrow(skipParentheses(node.expression));
   return `when \`${describeOperation(node)}\` on line ${lineOf(node)} throws`;
 }
 

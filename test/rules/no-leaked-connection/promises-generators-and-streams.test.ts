@@ -10,6 +10,47 @@ import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, type Invalid, leak, ok, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
+  // An async function never throws at its call: its failures reject the promise `.finally` waits on.
+  ok('realworld: an async helper called with .finally(() => client.release()) chained on its promise', {
+    preset: 'pg',
+    body: `
+      async function countRows(client: PoolClient): Promise<number> {
+        return (await client.query('SELECT 1')).rowCount ?? 0;
+      }
+      export async function job() {
+        const client = await pool.connect();
+        return await countRows(client).finally(() => client.release());
+      }`,
+  }),
+
+  ok("realworld: mysql2 rollback().catch(() => {}) then release in the catch, release after the try", {
+    preset: 'mysql2',
+    body: `
+      export async function move(id: number) {
+        const conn = await pool.getConnection();
+        try {
+          await conn.beginTransaction();
+          await conn.query('UPDATE t SET moved = 1 WHERE id = ?', [id]);
+          await conn.commit();
+        } catch (err) {
+          await conn.rollback().catch(() => {});
+          conn.release();
+          throw err;
+        }
+        conn.release();
+      }`,
+  }),
+
+  // pg (like mysql2 and TypeORM) builds the query's promise before anything can fail: a query call does not throw, it rejects.
+  ok('realworld: return client.query(…).finally(() => client.release()): a query reports failure by rejecting, and the finally runs either way', {
+    preset: 'pg',
+    body: `
+      export async function countOpen() {
+        const client = await pool.connect();
+        return client.query('SELECT count(*) FROM tickets WHERE open').finally(() => client.release());
+      }`,
+  }),
+
   // --- promises -------------------------------------------------------------------------------
   {
     name: 'pg: the promise is awaited later',
@@ -188,17 +229,6 @@ const invalid: Invalid[] = [
         client.release();
         return { users: users.rows[0].count, orders: orders.rows[0].count };
       }`,
-  }),
-
-  bad('realworld: .finally(() => client.release()) is attached only after client.query(…) has been called', {
-    preset: 'pg',
-    messageId: 'leakedOnException',
-    body: `
-      export async function countOpen() {
-        const client = await pool.connect();
-        return client.query('SELECT count(*) FROM tickets WHERE open').finally(() => client.release());
-      }`,
-    path: (line) => `when \`client.query(…)\` on line ${line('return client.query')} throws`,
   }),
 
   bad('realworld: an async arrow passed to map acquires and releases without try', {

@@ -139,9 +139,8 @@ const invalid: Invalid[] = [
         client.release();
         return rows;
       }`,
-    // Corrected: under 'awaited' the operation is quoted with its `await` (true, but the same query
-    // is quoted as `client.query(…)` under 'every-call').
-    path: (line) => `when \`await client.query(…)\` on line ${line('await client.query')} throws`,
+    // Under 'awaited' it is the `await` that throws; the message names the query, as under 'every-call'.
+    path: (line) => `when \`client.query(…)\` on line ${line('await client.query')} throws`,
   }),
 
   bad("review: mayThrow 'every-call' (explicit): the synchronous SQL builder before the query is named", {
@@ -176,7 +175,7 @@ const invalid: Invalid[] = [
         conn.release();
         client.release();
       }`,
-    path: (line) => `when \`await client.query(…)\` on line ${line('await client.query')} throws`,
+    path: (line) => `when \`client.query(…)\` on line ${line('await client.query')} throws`,
   }),
 
   bad("review: presets listed twice (['typeorm', 'typeorm']) still look for typeorm", {
