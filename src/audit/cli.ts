@@ -3,11 +3,12 @@
  * `connection-leaks audit`: every place a codebase takes a connection, and which ones can leak,
  * through the same engine as the ESLint rules (loaded with ts-morph). See docs/audit.md.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import type { RuleName } from '../engine/index.js';
+import plugin from '../index.js';
 import { applyAutofixes, MAX_FIX_PASSES } from './fix.js';
 import { formatSarif } from './format/sarif.js';
 import { formatText } from './format/text.js';
@@ -76,7 +77,7 @@ function audit(args: readonly string[], cwd: string): number {
     root: cwd,
     paths: positionals,
     rules: parseRules(values.rules),
-    version: packageVersion(),
+    version: plugin.meta.version,
     ...(shard ? { shard } : {}),
   };
   let report = withProgress((onFile) => runAudit({ ...options, onFile }));
@@ -163,17 +164,6 @@ function useColor(): boolean {
   return process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
 }
 
-function packageVersion(): string {
-  for (let url = new URL('./', import.meta.url); ; url = new URL('../', url)) {
-    try {
-      const manifest = JSON.parse(readFileSync(new URL('package.json', url), 'utf8')) as { name?: string; version?: string };
-      if (manifest.name === 'eslint-plugin-connection-leaks') return manifest.version ?? '0.0.0';
-    } catch {
-      // not here: keep walking up
-    }
-    if (url.pathname === '/') return '0.0.0';
-  }
-}
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;
 if (invokedDirectly) {

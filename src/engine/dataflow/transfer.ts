@@ -4,8 +4,8 @@ import type { CfgNode } from '../cfg/index.js';
 import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import type { ReleaseSummary } from '../summaries/index.js';
-import { functionLiteralOf, isPromiseChainCall } from '../settlement.js';
-import { isQueryOn } from './queries.js';
+import { functionLiteralOf } from '../settlement.js';
+import { withoutImpossibleRejection, withoutSyncThrow } from './rejections.js';
 import { bindIteration, COLLECTION_INSERTS, releasesEveryElement, storeInCollection } from './collections.js';
 import { replacesValue, truthinessOf } from './facts.js';
 import { captureByDeferredCallback, type Escape, mergeIntoObject, storeInOuterVariable, storeInProperty, untracked } from './escapes.js';
@@ -70,39 +70,6 @@ export function applyStep(context: OwnershipContext, step: CfgNode, state: Owner
     default:
       return unchanged(state);
   }
-}
-
-/**
- * Calls that report failure by rejecting, never by throwing: a query on the connection (the
- * drivers build its promise first), `.then/.catch/.finally` on a promise, an `async` function. Their exception comes
- * at the `await`, where the message names the same call.
- */
-function withoutSyncThrow(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState, effect: StepEffect): StepEffect {
-  if (effect.thrown === undefined || effect.normal === undefined) return effect;
-  const receiver = callReceiver(node);
-  const chained = receiver !== undefined && isPromiseChainCall(node, skipOuterExpressions(node.expression)) && isThenableType(context.checker, receiver);
-  return chained || isQueryOn(context, node, state) || callsAsyncFunction(context, node) ? { ...effect, thrown: undefined } : effect;
-}
-
-/** An `async` function never throws at the call: whatever goes wrong in it rejects its promise. */
-function callsAsyncFunction(context: OwnershipContext, node: ts.CallExpression): boolean {
-  const declaration = context.checker.getResolvedSignature(node)?.getDeclaration();
-  return declaration !== undefined && ts.isFunctionLike(declaration) && (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Async) !== 0;
-}
-
-/** `await p.catch(() => undefined)`: a handler that cannot throw leaves nothing to reject. */
-function withoutImpossibleRejection(node: ts.AwaitExpression, effect: StepEffect): StepEffect {
-  const awaited = skipOuterExpressions(node.expression);
-  if (!ts.isCallExpression(awaited) || calledMethodName(awaited) !== 'catch') return effect;
-  const handler = awaited.arguments[0] && skipOuterExpressions(awaited.arguments[0]);
-  return handler && (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) && !canThrow(handler) ? { ...effect, thrown: undefined } : effect;
-}
-
-/** A handler that rethrows, awaits or calls something may fail in turn; `() => undefined`, `() => {}` cannot. */
-function canThrow(handler: ts.ArrowFunction | ts.FunctionExpression): boolean {
-  const visit = (node: ts.Node): boolean =>
-    ts.isThrowStatement(node) || ts.isAwaitExpression(node) || ts.isCallExpression(node) || ts.isNewExpression(node) || ts.forEachChild(node, visit) === true;
-  return visit(handler.body);
 }
 
 function unchanged(state: OwnershipState): StepEffect {
