@@ -22,7 +22,20 @@ export function withoutSyncThrow(context: OwnershipContext, node: ts.CallExpress
   if (effect.thrown === undefined || effect.normal === undefined) return effect;
   const receiver = callReceiver(node);
   const chained = receiver !== undefined && isPromiseChainCall(node, skipOuterExpressions(node.expression)) && isThenableType(context.checker, receiver);
-  return chained || isQueryOn(context, node, state) || callsAsyncFunction(context, node) ? { ...effect, thrown: undefined } : effect;
+  const safe = chained || isQueryOn(context, node, state) || callsAsyncFunction(context, node) || makesLibraryIterator(context, node);
+  return safe ? { ...effect, thrown: undefined } : effect;
+}
+
+const ITERATOR_FACTORIES = new Set(['values', 'keys', 'entries']);
+
+/** TypeScript's own `lib.*.d.ts` files (the checker alone cannot ask the program which files are its default library). */
+const DEFAULT_LIBRARY_FILE = /[\\/]typescript[\\/]lib[\\/]lib\.[^\\/]+\.d\.ts$/;
+
+/** `clients.values()` on an Array, Map or Set of the standard library: it only makes an iterator. */
+function makesLibraryIterator(context: OwnershipContext, node: ts.CallExpression): boolean {
+  if (!ITERATOR_FACTORIES.has(calledMethodName(node) ?? '')) return false;
+  const file = context.checker.getResolvedSignature(node)?.getDeclaration()?.getSourceFile().fileName;
+  return file !== undefined && DEFAULT_LIBRARY_FILE.test(file);
 }
 
 /** An `async` function never throws at the call: whatever goes wrong in it rejects its promise. */

@@ -83,9 +83,11 @@ export function mayHoldResource(context: OwnershipContext, expression: ts.Expres
       // `Promise.all([pool.connect(), …])` fulfils with the connection among its values.
       const entries = promiseCombinatorEntries(call);
       if (entries) return entries.some((entry) => mayHoldResource(context, entry, state));
-      // `promise.catch(handler)` still fulfils with the connection.
+      // `promise.catch(handler)` still fulfils with the connection; `clients.values()` of a local
+      // Map or Set that holds it iterates over it.
       const receiver = callReceiver(call);
-      return calledMethodName(call) === 'catch' && receiver !== undefined && mayHoldResource(context, receiver, state);
+      const name = calledMethodName(call);
+      return (name === 'catch' || name === 'values') && receiver !== undefined && mayHoldResource(context, receiver, state);
     }
     default:
       return false;

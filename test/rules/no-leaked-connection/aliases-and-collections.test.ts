@@ -9,6 +9,20 @@ import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, type Invalid, leak, ok, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
+  ok('realworld: one client per shard in a local Map, all released by a loop over map.values() in finally', {
+    preset: 'pg',
+    body: `
+      export async function fanout(shardPools: Map<string, Pool>) {
+        const clients = new Map<string, PoolClient>();
+        try {
+          for (const [name, shard] of shardPools) clients.set(name, await shard.connect());
+          for (const client of clients.values()) await client.query('SELECT 1');
+        } finally {
+          for (const client of clients.values()) client.release();
+        }
+      }`,
+  }),
+
   // --- aliases, reassignment and shadowing ----------------------------------------------------
   ok('realworld: reconnect on connection errors: release the broken client, acquire a new one into the same variable', {
     preset: 'pg',
