@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { applyEdits } from '../engine/fixes/text.js';
 import type { AuditFinding, AuditReport } from './report.js';
 
 /** How many times the audit re-runs after fixing: a leak nested in another is fixed on the next pass. */
@@ -37,9 +38,5 @@ function applyOnePass(text: string, fixes: readonly NonNullable<AuditFinding['fi
     taken.push(...fix.edits);
     reached = end;
   }
-  let result = text;
-  for (const edit of [...taken].sort((a, b) => b.start - a.start || b.end - a.end)) {
-    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
-  }
-  return result;
+  return applyEdits(text, taken, 0);
 }

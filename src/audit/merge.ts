@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type * as Sarif from 'sarif';
-import { type AuditReport, SCHEMA_VERSION } from './report.js';
+import { type AuditReport, byPlace, SCHEMA_VERSION } from './report.js';
 import { UsageError } from './run.js';
 
 /*
@@ -35,7 +35,6 @@ function isSarifLog(value: unknown): value is Sarif.Log {
 
 function mergeJson(reports: readonly AuditReport[]): AuditReport {
   const [first] = reports;
-  const byPlace = (a: { file: string; line: number }, b: { file: string; line: number }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
   return {
     ...first!,
     filesAudited: reports.reduce((sum, report) => sum + report.filesAudited, 0),

@@ -58,3 +58,8 @@ export function outcomeOf(ends: ReadonlySet<PathEnd>): AcquisitionOutcome {
   if (ends.has('transferred')) return 'transferred';
   return 'released';
 }
+
+/** Findings and acquisition sites in report order: by file, then line. */
+export function byPlace(a: { file: string; line: number }, b: { file: string; line: number }): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line;
+}

@@ -12,7 +12,7 @@ import {
   noUnawaitedQueryMessages,
   type RuleName,
 } from '../engine/index.js';
-import { type AcquisitionSite, type AuditFinding, type AuditReport, outcomeOf, SCHEMA_VERSION } from './report.js';
+import { type AcquisitionSite, type AuditFinding, type AuditReport, byPlace, outcomeOf, SCHEMA_VERSION } from './report.js';
 
 export const RULE_NAMES: readonly RuleName[] = ['no-leaked-connection', 'no-unawaited-query', 'no-escaping-connection'];
 
@@ -52,7 +52,7 @@ export function runAudit(options: AuditOptions): AuditReport {
   const [bundled, own]: string[] = [morphTs.versionMajorMinor, ts.versionMajorMinor];
   if (bundled !== own) throw new UsageError(`ts-morph bundles TypeScript ${bundled} but the engine uses ${own}; install matching versions`);
   const project = new Project({ tsConfigFilePath: options.project, skipAddingFilesFromTsConfig: false });
-  const program = project.getProgram().compilerObject;
+  const program = asEngineProgram(project.getProgram().compilerObject);
   const files = program
     .getSourceFiles()
     .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && isSelected(file.fileName, options))
@@ -92,6 +92,14 @@ export function runAudit(options: AuditOptions): AuditReport {
   };
 }
 
+/**
+ * ts-morph's Program is typed by its own copy of TypeScript: the same shape (same minor, checked
+ * above), but comparing the two copies' declarations structurally is too deep for the checker.
+ */
+function asEngineProgram(program: unknown): ts.Program {
+  return program as ts.Program;
+}
+
 function isSelected(fileName: string, options: AuditOptions): boolean {
   if (options.paths.length === 0) return true;
   const file = path.resolve(fileName);
@@ -127,8 +135,4 @@ function lineOf(file: ts.SourceFile, position: number): { line: number; column: 
 
 function relative(root: string, fileName: string): string {
   return path.relative(root, path.resolve(fileName)).split(path.sep).join('/');
-}
-
-function byPlace(a: { file: string; line: number }, b: { file: string; line: number }): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line;
 }

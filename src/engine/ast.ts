@@ -21,3 +21,8 @@ export function skipOuterExpressions(node: ts.Expression): ts.Expression {
 export function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
   return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }
+
+/** An `async` function, method or arrow: it never throws at its call, and may `await`. */
+export function isAsyncFunction(node: ts.Node): boolean {
+  return ts.isFunctionLike(node) && (ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Async) !== 0;
+}

@@ -66,7 +66,7 @@ let nextResourceSetId = 0;
 function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: EngineOptions): FileAnalysis {
   const checker = program.getTypeChecker();
   const model = new ResourceModel(options.resources, program, checker);
-  const services: FlowServices = { checker, model, summaries: summariesFor(program, options.throwModel) };
+  const services: FlowServices = { program, checker, model, summaries: summariesFor(program, options.throwModel) };
   const failures: Finding[] = [];
   const byContainer = new Map<FunctionContainer, Acquisition[]>();
   for (const acquisition of findAcquisitions(sourceFile, model, failures)) {
@@ -139,7 +139,7 @@ function summariesFor(program: ts.Program, throwModel: ThrowModel): SummaryCache
     const checker = program.getTypeChecker();
     const model = new ResourceModel([], program, checker);
     const flow: ParameterFlow = (graph, tracked, initial) =>
-      followResource(graph, tracked, { checker, model, summaries: created }, initial);
+      followResource(graph, tracked, { program, checker, model, summaries: created }, initial);
     const created: SummaryCache = new SummaryCache(program, throwModel, graphOf, flow);
     cache = created;
     byModel.set(throwModel, cache);

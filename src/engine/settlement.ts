@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { isThenableType } from 'ts-api-utils';
 import { skipOuterExpressions } from './ast.js';
 import { calledMethodName, callReceiver } from './resources/model.js';
-import { enclosingContainer, outerValue } from './dataflow/values.js';
+import { enclosingContainer, isPromiseCombinatorCall, outerValue } from './dataflow/values.js';
 
 /*
  * What becomes of a promise, read from the code around it: awaited, returned, handed to another
@@ -103,19 +103,6 @@ const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
 /** `p.then(…)`, `p.catch(…)`, `p.finally(…)`: a call that makes a promise settling after `p`. */
 export function isPromiseChainCall(node: ts.Node, callee: ts.Expression): node is ts.CallExpression {
   return ts.isCallExpression(node) && node.expression === callee && CHAIN_METHODS.has(calledMethodName(node) ?? '');
-}
-
-const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
-
-/** `Promise.all(x)`, `Promise.allSettled(x)`, `Promise.race(x)`, `Promise.any(x)`, whatever the shape of `x`. */
-export function isPromiseCombinatorCall(call: ts.CallExpression): boolean {
-  const callee = skipOuterExpressions(call.expression);
-  return (
-    ts.isPropertyAccessExpression(callee) &&
-    ts.isIdentifier(callee.expression) &&
-    callee.expression.text === 'Promise' &&
-    PROMISE_COMBINATORS.has(callee.name.text)
-  );
 }
 
 /** How a function literal is used: handed to a call, and what the call does with what it returns. */

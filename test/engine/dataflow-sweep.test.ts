@@ -32,7 +32,7 @@ describe('dataflow sweep over driver sources (mongodb, bson, pg-protocol)', () =
     const checker = program.getTypeChecker();
     const model = new ResourceModel([], program, checker);
     const summaries: SummaryCache = new SummaryCache(program, 'every-call', buildControlFlowGraph, (graph, tracked, initial) =>
-      followResource(graph, tracked, { checker, model, summaries }, initial),
+      followResource(graph, tracked, { program, checker, model, summaries }, initial),
     );
     const resource = builtInPresets.pg;
     const callsByContainer = new Map<ts.Node, ts.CallExpression[]>();
@@ -58,7 +58,7 @@ describe('dataflow sweep over driver sources (mongodb, bson, pg-protocol)', () =
       for (const call of calls) {
         const acquisition: Acquisition = { call, event: acquisitionEvent(call), resource, pending: false };
         try {
-          const verdict = followAcquisition(graph, acquisition, { checker, model, summaries });
+          const verdict = followAcquisition(graph, acquisition, { program, checker, model, summaries });
           verdicts++;
           if (verdict.leak) leaking++;
         } catch (error) {

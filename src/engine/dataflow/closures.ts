@@ -3,7 +3,8 @@ import { skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import { captureByDeferredCallback } from './escapes.js';
 import { isOwned, type OwnershipState, withStatus } from './state.js';
-import { isLocalSymbol, isResource, type OwnershipContext, outerValue, releaseCallsOf, symbolOf } from './values.js';
+import { functionLiteralOf } from '../settlement.js';
+import { isResource, type OwnershipContext, outerValue, releaseCallsOf, symbolOf } from './values.js';
 
 /*
  * Closures and the release: a function that releases the connection owns it once it is handed
@@ -37,7 +38,7 @@ export function isReleaseMethodReference(context: OwnershipContext, value: ts.Ex
 
 export function isReleasingClosureValue(context: OwnershipContext, value: ts.Expression, state: OwnershipState): boolean {
   if (!ts.isIdentifier(value)) return false;
-  const closure = localFunctionOf(context, value);
+  const closure = functionLiteralOf(value, context.checker);
   return closure !== undefined && releasesCapturedResource(context, closure, state);
 }
 
@@ -45,21 +46,8 @@ export function isReleasingClosureValue(context: OwnershipContext, value: ts.Exp
 export function callsLocalReleaser(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): boolean {
   const callee = skipOuterExpressions(node.expression);
   if (!ts.isIdentifier(callee)) return false;
-  const closure = localFunctionOf(context, callee);
+  const closure = functionLiteralOf(callee, context.checker);
   return closure !== undefined && releasesCapturedResource(context, closure, state);
-}
-
-function localFunctionOf(context: OwnershipContext, identifier: ts.Identifier): ts.FunctionLikeDeclaration | undefined {
-  const symbol = symbolOf(context, identifier);
-  if (!symbol || !isLocalSymbol(context, symbol)) return undefined;
-  const declaration = symbol.valueDeclaration;
-  if (!declaration) return undefined;
-  if (ts.isFunctionDeclaration(declaration)) return declaration;
-  if (ts.isVariableDeclaration(declaration) && declaration.initializer) {
-    const initializer = skipOuterExpressions(declaration.initializer);
-    if (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) return initializer;
-  }
-  return undefined;
 }
 
 function releasesCapturedResource(

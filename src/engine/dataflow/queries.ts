@@ -8,12 +8,11 @@ import {
   callsInBody,
   functionLiteralOf,
   isPromiseChainCall,
-  isPromiseCombinatorCall,
   settlementOf,
 } from '../settlement.js';
 import { COLLECTION_INSERTS } from './collections.js';
 import { isOwned, type OwnershipState } from './state.js';
-import { isLocalSymbol, isResource, type OwnershipContext, symbolOf } from './values.js';
+import { isLocalSymbol, isPromiseCombinatorCall, isResource, type OwnershipContext, symbolOf } from './values.js';
 
 /*
  * Queries on the connection whose promises nobody awaits. Each path carries the queries still in

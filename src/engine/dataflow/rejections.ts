@@ -1,8 +1,8 @@
 import ts from 'typescript';
 import { isThenableType } from 'ts-api-utils';
-import { skipOuterExpressions } from '../ast.js';
+import { isAsyncFunction, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
-import { isPromiseChainCall } from '../settlement.js';
+import { isDefaultLibraryCall, isPromiseChainCall } from '../settlement.js';
 import { isQueryOn } from './queries.js';
 import type { OwnershipState } from './state.js';
 import type { StepEffect } from './transfer.js';
@@ -28,20 +28,16 @@ export function withoutSyncThrow(context: OwnershipContext, node: ts.CallExpress
 
 const ITERATOR_FACTORIES = new Set(['values', 'keys', 'entries']);
 
-/** TypeScript's own `lib.*.d.ts` files (the checker alone cannot ask the program which files are its default library). */
-const DEFAULT_LIBRARY_FILE = /[\\/]typescript[\\/]lib[\\/]lib\.[^\\/]+\.d\.ts$/;
-
 /** `clients.values()` on an Array, Map or Set of the standard library: it only makes an iterator. */
 function makesLibraryIterator(context: OwnershipContext, node: ts.CallExpression): boolean {
   if (!ITERATOR_FACTORIES.has(calledMethodName(node) ?? '')) return false;
-  const file = context.checker.getResolvedSignature(node)?.getDeclaration()?.getSourceFile().fileName;
-  return file !== undefined && DEFAULT_LIBRARY_FILE.test(file);
+  return isDefaultLibraryCall(node, context.program);
 }
 
 /** An `async` function never throws at the call: whatever goes wrong in it rejects its promise. */
 function callsAsyncFunction(context: OwnershipContext, node: ts.CallExpression): boolean {
   const declaration = context.checker.getResolvedSignature(node)?.getDeclaration();
-  return declaration !== undefined && ts.isFunctionLike(declaration) && (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Async) !== 0;
+  return declaration !== undefined && isAsyncFunction(declaration);
 }
 
 /** `await p.catch(() => undefined)`: a handler that cannot throw leaves nothing to reject. */

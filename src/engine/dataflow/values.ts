@@ -8,6 +8,7 @@ import type { OwnershipState } from './state.js';
 
 /** What the dataflow asks of the program: types, the resource model, other functions' summaries. */
 export interface FlowServices {
+  readonly program: ts.Program;
   readonly checker: ts.TypeChecker;
   readonly model: ResourceModel;
   readonly summaries: HelperSummaries;
@@ -145,20 +146,21 @@ function isHeldBy(context: OwnershipContext, receiver: ts.Expression, state: Own
 
 const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
 
+/** `Promise.all(x)`, `Promise.allSettled(x)`, `Promise.race(x)`, `Promise.any(x)`, whatever the shape of `x`. */
+export function isPromiseCombinatorCall(call: ts.CallExpression): boolean {
+  const callee = skipOuterExpressions(call.expression);
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === 'Promise' &&
+    PROMISE_COMBINATORS.has(callee.name.text)
+  );
+}
+
 /** The entries of `Promise.all([a, b])` (and `allSettled`, `race`, `any`) written as an array literal. */
 export function promiseCombinatorEntries(call: ts.CallExpression): readonly ts.Expression[] | undefined {
-  const callee = skipOuterExpressions(call.expression);
   const entries = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
-  if (
-    !ts.isPropertyAccessExpression(callee) ||
-    !ts.isIdentifier(callee.expression) ||
-    callee.expression.text !== 'Promise' ||
-    !PROMISE_COMBINATORS.has(callee.name.text) ||
-    !entries ||
-    !ts.isArrayLiteralExpression(entries)
-  ) {
-    return undefined;
-  }
+  if (!isPromiseCombinatorCall(call) || !entries || !ts.isArrayLiteralExpression(entries)) return undefined;
   return entries.elements.some(ts.isSpreadElement) ? undefined : entries.elements;
 }
 

@@ -2,7 +2,8 @@ import ts from 'typescript';
 import { isThenableType } from 'ts-api-utils';
 import type { AcquisitionVerdict } from '../dataflow/analyze.js';
 import { outerValue } from '../dataflow/values.js';
-import { isAsyncFunction, releaseStatementText } from './leakFixes.js';
+import { isAsyncFunction } from '../ast.js';
+import { releaseStatementText } from './leakFixes.js';
 import { type FixPlan, SourceText } from './text.js';
 
 /*

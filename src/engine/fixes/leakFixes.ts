@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { getWellKnownSymbolPropertyOfType } from 'ts-api-utils';
-import { skipOuterExpressions } from '../ast.js';
+import { isAssignmentOperator, isAsyncFunction, skipOuterExpressions } from '../ast.js';
 import type { AcquisitionVerdict } from '../dataflow/analyze.js';
 import type { ResourceDefinition } from '../resources/presets.js';
 import { enclosingContainer, type FlowServices, outerValue, releaseCallsOf } from '../dataflow/values.js';
@@ -72,7 +72,7 @@ function plainDeclaration(event: ts.Expression, checker: ts.TypeChecker): PlainD
 
 function isReassigned(plain: PlainDeclaration, checker: ts.TypeChecker): boolean {
   const visit = (node: ts.Node): boolean => {
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+    if (ts.isBinaryExpression(node) && isAssignmentOperator(node.operatorToken.kind)) {
       const target = skipOuterExpressions(node.left);
       if (ts.isIdentifier(target) && checker.getSymbolAtLocation(target) === plain.symbol) return true;
     }
@@ -223,7 +223,7 @@ function refersTo(node: ts.Node, symbols: ReadonlySet<ts.Symbol>, checker: ts.Ty
  * the client), is not dropped.
  */
 function removableRelease(call: ts.CallExpression, region: readonly ts.Statement[], source: SourceText): TextEdit | undefined {
-  const statement = outerStatement(call);
+  const statement = statementOf(call);
   if (!statement || (call.arguments.length > 0 && !isPoolRelease(call))) return undefined;
   // A release in a closure (a listener, a callback) runs at its own time: not the `finally`'s job.
   if (enclosingContainer(call) !== enclosingContainer(region[0]!)) return undefined;
@@ -258,7 +258,8 @@ function isPoolRelease(call: ts.CallExpression): boolean {
   return call.arguments.length === 1 && ts.isIdentifier(skipOuterExpressions(call.arguments[0]!));
 }
 
-function outerStatement(call: ts.CallExpression): ts.ExpressionStatement | undefined {
+/** The statement a call stands alone in: `client.release();`, `await runner.release();`, `void x();`. */
+export function statementOf(call: ts.Expression): ts.ExpressionStatement | undefined {
   let value: ts.Node = outerValue(call);
   if (ts.isAwaitExpression(value.parent) || ts.isVoidExpression(value.parent)) value = outerValue(value.parent);
   return ts.isExpressionStatement(value.parent) ? value.parent : undefined;
@@ -371,8 +372,4 @@ function awaitUsingSuggestion(verdict: AcquisitionVerdict, plain: PlainDeclarati
     description: `Declare \`${plain.name.text}\` with \`await using\`, which releases it when the block ends`,
     edits: [{ start: keyword.getStart(), end: keyword.end, text: 'await using' }],
   };
-}
-
-export function isAsyncFunction(container: ts.Node): boolean {
-  return ts.isFunctionLike(container) && (ts.getCombinedModifierFlags(container) & ts.ModifierFlags.Async) !== 0;
 }

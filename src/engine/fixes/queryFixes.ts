@@ -4,7 +4,8 @@ import { describeOperation } from '../describe.js';
 import type { QueryRace } from '../dataflow/queries.js';
 import { enclosingContainer, outerValue } from '../dataflow/values.js';
 import { isPromiseChainCall } from '../settlement.js';
-import { isAsyncFunction } from './leakFixes.js';
+import { isAsyncFunction } from '../ast.js';
+import { statementOf } from './leakFixes.js';
 import { type FixPlan, SourceText } from './text.js';
 
 /*
@@ -71,7 +72,7 @@ function awaitEveryCallback(call: ts.CallExpression, checker: ts.TypeChecker): F
 function releaseAfterAwait(query: ts.CallExpression, releaseCall: ts.Node): FixPlan | undefined {
   const declaration = outerValue(query).parent;
   if (!ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return undefined;
-  const release = statementOf(releaseCall);
+  const release = statementOf(releaseCall as ts.Expression);
   const block = release?.parent;
   if (!release || !block || !ts.isBlock(block)) return undefined;
   const name = declaration.name.text;
@@ -94,12 +95,6 @@ function releaseAfterAwait(query: ts.CallExpression, releaseCall: ts.Node): FixP
 function isArrayLike(expression: ts.Expression, checker: ts.TypeChecker): boolean {
   const type = checker.getNonNullableType(checker.getTypeAtLocation(expression));
   return checker.isArrayType(type) || checker.isTupleType(type);
-}
-
-function statementOf(node: ts.Node): ts.ExpressionStatement | undefined {
-  let value: ts.Node = outerValue(node as ts.Expression);
-  if (ts.isAwaitExpression(value.parent) || ts.isVoidExpression(value.parent)) value = outerValue(value.parent);
-  return ts.isExpressionStatement(value.parent) ? value.parent : undefined;
 }
 
 /** `await p;`, `const r = await p;`. */
