@@ -58,8 +58,11 @@ export class ResourceModel {
     const receiver = (call.expression as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
     const resource = candidates.find((definition) => this.isPoolOf(receiver, definition));
     if (!resource) return undefined;
+    // The callback form (`pool.connect((err, client, done) => …)`, `knex.transaction(async (trx) => …)`)
+    // hands the resource to its callback: that is where it is followed, not at the call.
+    if (resource.callbacks.some((form) => form.method === name) && lastArgumentIsFunction(call, this.checker)) return undefined;
     const resultType = this.checker.getTypeAtLocation(call);
-    // The callback form (`pool.connect((err, client, done) => …)`) returns nothing.
+    // A callback form with a callback the analysis cannot see returns nothing.
     if (resultType.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return undefined;
     const event = acquisitionEvent(call);
     const pending = event === call && isThenableType(this.checker, call, resultType);
@@ -107,6 +110,15 @@ export class ResourceModel {
 
 function matchesAny(type: ts.Type, specifiers: readonly TypeOrValueSpecifier[], program: ts.Program): boolean {
   return specifiers.some((specifier) => typeMatchesSpecifier(type, specifier, program));
+}
+
+/** Whether the call's last argument is a function: written in place, or a value of a callable type. */
+export function lastArgumentIsFunction(call: ts.CallExpression, checker: ts.TypeChecker): boolean {
+  const last = call.arguments[call.arguments.length - 1];
+  if (!last) return false;
+  const value = skipOuterExpressions(last);
+  if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) return true;
+  return checker.getTypeAtLocation(value).getCallSignatures().length > 0;
 }
 
 /** `pool.connect()`, `pool['connect']()`, `pool?.connect()` → `connect`. */

@@ -10,8 +10,13 @@ export interface ResourceDefinition {
   readonly name: string;
   /** Types of the pools (or factories) whose acquire methods hand out a resource. */
   readonly pools: readonly TypeOrValueSpecifier[];
-  /** Methods on a pool that acquire. A call whose result is `void` is the callback form and not matched here. */
+  /**
+   * Methods on a pool that acquire and return the resource (or a promise of it). A call of one
+   * of them with a callback argument is the callback form, matched through `callbacks` instead.
+   */
   readonly acquire: readonly string[];
+  /** Methods on a pool that hand a resource to a callback (`pool.connect((err, client, done) => …)`). */
+  readonly callbacks: readonly CallbackAcquire[];
   /** Methods on the resource that give it back (release, destroy, close…). */
   readonly release: readonly string[];
   /** Methods on the pool that give back the resource passed as their first argument. */
@@ -43,10 +48,32 @@ export interface ResourceDefinition {
   readonly suggestUsing: boolean;
 }
 
+/**
+ * A pool method that passes the resource to a callback instead of returning it. The callback is
+ * the method's last argument, a function written in place (a function the analysis cannot see
+ * is beyond it).
+ */
+export interface CallbackAcquire {
+  readonly method: string;
+  /** Which parameter of the callback receives the resource. */
+  readonly resourceParameter: number;
+  /** A parameter that is set when acquiring failed (and the resource parameter is then empty). */
+  readonly errorParameter?: number;
+  /** A parameter that is a function releasing the resource (pg's `done`). */
+  readonly releaseParameter?: number;
+  /**
+   * The pool gives the resource back itself when the callback's promise settles (knex's
+   * `transaction(handler)`, generic-pool's `use(fn)`): the callback only borrows it, and must
+   * not let it escape or leave a query running. Otherwise the callback owns it and must release it.
+   */
+  readonly borrowed: boolean;
+}
+
 const pg: ResourceDefinition = {
   name: 'pg',
   pools: [{ from: 'package', package: 'pg', name: 'Pool' }],
   acquire: ['connect'],
+  callbacks: [{ method: 'connect', resourceParameter: 1, errorParameter: 0, releaseParameter: 2, borrowed: false }],
   release: ['release'],
   poolRelease: [],
   queries: ['query'],
@@ -57,11 +84,12 @@ const pg: ResourceDefinition = {
   suggestUsing: false,
 };
 
-/** The promise API (`mysql2/promise`, or `pool.promise()`); the callback API is matched by its `void` result. */
+/** The promise API (`mysql2/promise`, or `pool.promise()`) and the callback API (`pool.getConnection((err, conn) => …)`). */
 const mysql2: ResourceDefinition = {
   name: 'mysql2',
   pools: [{ from: 'package', package: 'mysql2', name: ['Pool', 'PoolCluster', 'PoolNamespace'] }],
   acquire: ['getConnection'],
+  callbacks: [{ method: 'getConnection', resourceParameter: 1, errorParameter: 0, borrowed: false }],
   // `end()` on a pool connection releases it (deprecated, with a warning); `destroy()` closes it.
   release: ['release', 'destroy', 'end'],
   poolRelease: ['releaseConnection'],
@@ -78,6 +106,8 @@ const genericPool: ResourceDefinition = {
   name: 'generic-pool',
   pools: [{ from: 'package', package: 'generic-pool', name: 'Pool' }],
   acquire: ['acquire'],
+  // `pool.use(fn)` acquires, runs `fn` with the resource and releases it when fn's promise settles.
+  callbacks: [{ method: 'use', resourceParameter: 0, borrowed: true }],
   release: [],
   poolRelease: ['release', 'destroy'],
   // The resource is the user's own type: its promise-returning methods are its queries.
@@ -93,6 +123,7 @@ const typeorm: ResourceDefinition = {
   name: 'typeorm',
   pools: [{ from: 'package', package: 'typeorm', name: 'DataSource' }],
   acquire: ['createQueryRunner'],
+  callbacks: [],
   release: ['release'],
   poolRelease: [],
   queries: ['query'],
