@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import type { FunctionContainer } from './cfg/index.js';
 
 /** Syntax that passes its operand's value through unchanged: parentheses and type assertions. */
 export function isTransparentWrapper(node: ts.Node): boolean {
@@ -25,4 +26,13 @@ export function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
 /** An `async` function, method or arrow: it never throws at its call, and may `await`. */
 export function isAsyncFunction(node: ts.Node): boolean {
   return ts.isFunctionLike(node) && (ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Async) !== 0;
+}
+
+/** The nearest function-like node or source file around `node` (a parameter belongs to its function). */
+export function enclosingContainer(node: ts.Node): FunctionContainer {
+  let current = node.parent;
+  while (current && !ts.isFunctionLike(current) && !ts.isSourceFile(current) && !ts.isClassStaticBlockDeclaration(current)) {
+    current = current.parent;
+  }
+  return (current ?? node.getSourceFile()) as FunctionContainer;
 }

@@ -50,12 +50,12 @@ export function describeExceptionPath(node: ts.Node): string {
  * The leaking path in words, to follow "is not released": which `return`, which throwing call,
  * the end of the function, or the statement that loses the last reference.
  */
-export function describeLeakPath(leak: LeakPath, container: ts.Node): string {
+export function describeLeakPath(leak: LeakPath, container: ts.Node, subject: 'function' | 'callback' = 'function'): string {
   const causeNode = leak.firstThrownAt ?? leak.thrownAt;
   const cause = leak.exceptional && causeNode ? `, reached ${describeThrow(causeNode)}` : '';
   switch (leak.kind) {
     case 'throw': {
-      if (!leak.thrownAt) return 'when an exception leaves the function';
+      if (!leak.thrownAt) return `when an exception leaves the ${subject}`;
       const earlier = leak.firstThrownAt && leak.firstThrownAt !== leak.thrownAt ? leak.firstThrownAt : undefined;
       return earlier
         ? `${describeThrow(leak.thrownAt)} after \`${describeOperation(earlier)}\` on line ${lineOf(earlier)} threw`
@@ -66,7 +66,7 @@ export function describeLeakPath(leak: LeakPath, container: ts.Node): string {
         ? `when the consumer stops iterating at the \`yield\` on line ${lineOf(leak.at)}${cause}`
         : `on the \`return\` at line ${lineOf(leak.at!)}${cause}`;
     case 'end':
-      return `${describeEnd(container)}${cause}`;
+      return `${describeEnd(container, subject)}${cause}`;
     case 'overwritten':
       if (leak.continuedAt) return `on the \`continue\` at line ${lineOf(leak.continuedAt)}${cause}`;
       return leak.at && isAcquisitionSite(leak.at)
@@ -81,9 +81,9 @@ function isAcquisitionSite(node: ts.Node): boolean {
   return ts.isAwaitExpression(node) || ts.isCallExpression(node);
 }
 
-function describeEnd(container: ts.Node): string {
+function describeEnd(container: ts.Node, subject: 'function' | 'callback'): string {
   if (ts.isSourceFile(container)) return 'at the end of the module';
-  return `when the function ends at line ${endLine(container)}`;
+  return `when the ${subject} ends at line ${endLine(container)}`;
 }
 
 function endLine(container: ts.Node): number {
@@ -104,15 +104,20 @@ export function describeLocation(node: ts.Node, from: ts.Node): string {
 }
 
 /** How a function that acquired is left: "the `return` on line 7", "the function ends at line 12". */
-export function describeExit(kind: 'return' | 'end' | 'throw', at: ts.Node | undefined, container: ts.Node): string {
+export function describeExit(
+  kind: 'return' | 'end' | 'throw',
+  at: ts.Node | undefined,
+  container: ts.Node,
+  subject: 'function' | 'callback' = 'function',
+): string {
   switch (kind) {
     case 'return':
       return ts.isYieldExpression(at!) ? `the \`yield\` on line ${lineOf(at)}` : `the \`return\` on line ${lineOf(at!)}`;
     case 'end':
-      return ts.isSourceFile(container) ? 'the end of the module' : `the function ends at line ${endLine(container)}`;
+      return ts.isSourceFile(container) ? 'the end of the module' : `the ${subject} ends at line ${endLine(container)}`;
     case 'throw':
-      if (!at) return 'an exception leaves the function';
-      if (ts.isThrowStatement(at)) return `the exception thrown on line ${lineOf(at)} leaves the function`;
-      return `the exception from \`${describeOperation(at)}\` on line ${lineOf(at)} leaves the function`;
+      if (!at) return `an exception leaves the ${subject}`;
+      if (ts.isThrowStatement(at)) return `the exception thrown on line ${lineOf(at)} leaves the ${subject}`;
+      return `the exception from \`${describeOperation(at)}\` on line ${lineOf(at)} leaves the ${subject}`;
   }
 }

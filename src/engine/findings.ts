@@ -49,7 +49,8 @@ export function leakFinding(verdict: AcquisitionVerdict, services: FlowServices)
       data: {
         resource: acquisition.resource.name,
         acquire: describeOperation(acquisition.call),
-        path: describeLeakPath(leak, verdict.graph.container),
+        // A connection received by a callback is lost where that callback ends.
+        path: describeLeakPath(leak, verdict.graph.container, acquisition.received ? 'callback' : 'function'),
       },
       ...(fixes.autofix ? { fix: fixes.autofix } : {}),
       suggestions: fixes.suggestions,
@@ -91,7 +92,11 @@ function raceReport(race: QueryRace, verdict: AcquisitionVerdict): Finding {
       data: { ...data, release: describeOperation(point.at), line: String(lineOf(point.at)) },
     };
   }
-  const exit = describeExit(point.kind, 'at' in point ? point.at : undefined, container);
+  const exit = describeExit(point.kind, 'at' in point ? point.at : undefined, container, verdict.acquisition.received ? 'callback' : 'function');
+  if (verdict.acquisition.borrowed) {
+    const lender = describeOperation(verdict.acquisition.call);
+    return { rule: 'no-unawaited-query', node, messageId: 'unawaitedBeforeLenderReleases', data: { ...data, exit, lender } };
+  }
   const messageId = point.kind !== 'throw' && point.disposed ? 'unawaitedBeforeDisposal' : 'unawaitedBeforeExit';
   return { rule: 'no-unawaited-query', node, messageId, data: { ...data, exit } };
 }

@@ -2,10 +2,11 @@ import ts from 'typescript';
 import { buildControlFlowGraph, type ControlFlowGraph, type FunctionContainer, type ThrowModel } from './cfg/index.js';
 import { type AcquisitionVerdict, followAcquisition, followResource } from './dataflow/analyze.js';
 import type { FlowServices } from './dataflow/values.js';
+import { AcquirerSummaries } from './summaries/acquirers.js';
 import { type ParameterFlow, SummaryCache } from './summaries/index.js';
-import { enclosingContainer } from './dataflow/values.js';
 import { escapeFindings, type Finding, leakFinding, raceFindings, type RuleName } from './findings.js';
 import { floatingPoolQueries } from './poolQueries.js';
+import { callbackFormAcquisitions, promiseChainAcquisition } from './resources/callbacks.js';
 import { type Acquisition, ResourceModel } from './resources/model.js';
 import type { ResourceDefinition } from './resources/presets.js';
 
@@ -69,8 +70,8 @@ function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: Engine
   const services: FlowServices = { program, checker, model, summaries: summariesFor(program, options.throwModel) };
   const failures: Finding[] = [];
   const byContainer = new Map<FunctionContainer, Acquisition[]>();
-  for (const acquisition of findAcquisitions(sourceFile, model, failures)) {
-    const container = enclosingContainer(acquisition.call) as FunctionContainer;
+  for (const acquisition of findAcquisitions(sourceFile, model, acquirersFor(program, options, services), failures)) {
+    const container = acquisition.container;
     const list = byContainer.get(container) ?? [];
     list.push(acquisition);
     byContainer.set(container, list);
@@ -126,6 +127,28 @@ function graphOf(container: FunctionContainer, throwModel: ThrowModel): ControlF
   return graph;
 }
 
+const acquirerCaches = new WeakMap<ts.Program, Map<string, AcquirerSummaries>>();
+
+/**
+ * One cache of acquiring and lending functions per program and options: which functions acquire
+ * depends on the resource list, and whether a lender releases on every path on the throw model.
+ */
+function acquirersFor(program: ts.Program, options: EngineOptions, services: FlowServices): AcquirerSummaries {
+  let byOptions = acquirerCaches.get(program);
+  if (!byOptions) acquirerCaches.set(program, (byOptions = new Map<string, AcquirerSummaries>()));
+  const key = optionsKey(options);
+  let cache = byOptions.get(key);
+  if (!cache) {
+    const releasesOnEveryPath = (acquisition: Acquisition): boolean => {
+      const verdict = followAcquisition(graphOf(acquisition.container, options.throwModel), acquisition, services);
+      return !verdict.leak && !verdict.ends.has('escaped');
+    };
+    cache = new AcquirerSummaries(program, services.model, releasesOnEveryPath);
+    byOptions.set(key, cache);
+  }
+  return cache;
+}
+
 const summaryCaches = new WeakMap<ts.Program, Map<ThrowModel, SummaryCache>>();
 
 /** One summary cache per program and throw model: a helper's summary depends on both. */
@@ -155,14 +178,18 @@ function analysisFailed(node: ts.Node, error: unknown): Finding[] {
 
 const RULES: readonly RuleName[] = ['no-leaked-connection', 'no-unawaited-query', 'no-escaping-connection'];
 
-/** Every call that acquires, found by a syntactic pre-filter and then confirmed by type. */
-function findAcquisitions(sourceFile: ts.SourceFile, model: ResourceModel, failures: Finding[]): Acquisition[] {
+/**
+ * Every place that acquires: calls of a pool's acquire method (found by a syntactic pre-filter,
+ * then confirmed by type), in their promise, callback and `.then()` forms, and calls of the
+ * program's own functions that return or lend a connection.
+ */
+function findAcquisitions(sourceFile: ts.SourceFile, model: ResourceModel, acquirers: AcquirerSummaries, failures: Finding[]): Acquisition[] {
+  const checker = model.checker;
   const found: Acquisition[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && model.isCandidate(node)) {
+    if (ts.isCallExpression(node)) {
       try {
-        const acquisition = model.matchAcquisition(node);
-        if (acquisition) found.push(acquisition);
+        found.push(...acquisitionsAt(node, model, acquirers, checker));
       } catch (error) {
         failures.push(...analysisFailed(node, error));
       }
@@ -171,4 +198,10 @@ function findAcquisitions(sourceFile: ts.SourceFile, model: ResourceModel, failu
   };
   visit(sourceFile);
   return found;
+}
+
+function acquisitionsAt(call: ts.CallExpression, model: ResourceModel, acquirers: AcquirerSummaries, checker: ts.TypeChecker): Acquisition[] {
+  const byPreset = model.isCandidate(call) ? [model.matchAcquisition(call) ?? [], callbackFormAcquisitions(call, model, checker)].flat() : [];
+  const acquisitions = byPreset.length > 0 ? byPreset : acquirers.acquisitionsOf(call);
+  return acquisitions.map((acquisition) => promiseChainAcquisition(acquisition, checker) ?? acquisition);
 }

@@ -34,6 +34,8 @@ export const noUnawaitedQueryMessages = {
     '`{{query}}` on the {{resource}} connection is not awaited before {{exit}}{{cause}}: nothing waits for the query, so its error goes unhandled and the caller cannot know when it has run. Await it, or return its promise.',
   unawaitedBeforeDisposal:
     '`{{query}}` is not awaited before `using` gives the {{resource}} connection back to the pool, at {{exit}}{{cause}}: the next borrower gets a connection still running this query, and its error goes unhandled. Await the query (`return await …`) before the block ends.',
+  unawaitedBeforeLenderReleases:
+    '`{{query}}` is not awaited before {{exit}}{{cause}}, and then `{{lender}}` gives the {{resource}} connection it lent back to the pool: the next borrower gets a connection still running this query, and its error goes unhandled. Await the query before the callback returns.',
   unawaitedInCallback:
     '`{{query}}` runs in a callback whose promise `{{callee}}` ignores, so the query is still running when {{race}}{{cause}}, and its error goes unhandled. Await each query in a `for…of` loop, or `await Promise.all(…)` over `.map(…)`.',
   floatingPoolQuery:

@@ -3,7 +3,8 @@ import { isThenableType } from 'ts-api-utils';
 import { type Finding, poolQueryFinding } from './findings.js';
 import { calledMethodName, callReceiver, type ResourceModel } from './resources/model.js';
 import { callbackUse, isDefaultLibraryCall, isPromiseChainCall, type Settlement, settlementOf } from './settlement.js';
-import { enclosingContainer, outerValue } from './dataflow/values.js';
+import { enclosingContainer } from './ast.js';
+import { outerValue } from './dataflow/values.js';
 
 /*
  * `pool.query(…)` runs on a connection the pool takes and gives back by itself, so nothing leaks

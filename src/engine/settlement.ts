@@ -2,7 +2,8 @@ import ts from 'typescript';
 import { isThenableType } from 'ts-api-utils';
 import { skipOuterExpressions } from './ast.js';
 import { calledMethodName, callReceiver } from './resources/model.js';
-import { enclosingContainer, isPromiseCombinatorCall, outerValue } from './dataflow/values.js';
+import { enclosingContainer } from './ast.js';
+import { isPromiseCombinatorCall, outerValue } from './dataflow/values.js';
 
 /*
  * What becomes of a promise, read from the code around it: awaited, returned, handed to another

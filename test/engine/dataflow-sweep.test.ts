@@ -4,7 +4,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { buildControlFlowGraph, type FunctionContainer } from '../../src/engine/cfg/index.js';
 import { followAcquisition } from '../../src/engine/dataflow/analyze.js';
-import { enclosingContainer } from '../../src/engine/dataflow/values.js';
+import { enclosingContainer } from '../../src/engine/ast.js';
 import { builtInPresets } from '../../src/engine/index.js';
 import { type Acquisition, acquisitionEvent, ResourceModel } from '../../src/engine/resources/model.js';
 import { SummaryCache } from '../../src/engine/summaries/index.js';
@@ -56,7 +56,7 @@ describe('dataflow sweep over driver sources (mongodb, bson, pg-protocol)', () =
     for (const [container, calls] of callsByContainer) {
       const graph = buildControlFlowGraph(container as FunctionContainer);
       for (const call of calls) {
-        const acquisition: Acquisition = { call, event: acquisitionEvent(call), resource, pending: false };
+        const acquisition: Acquisition = { call, event: acquisitionEvent(call), resource, pending: false, container: container as FunctionContainer, borrowed: false };
         try {
           const verdict = followAcquisition(graph, acquisition, { program, checker, model, summaries });
           verdicts++;

@@ -38,10 +38,21 @@ export interface FlowResult {
 }
 
 export function followAcquisition(graph: ControlFlowGraph, acquisition: Acquisition, services: FlowServices): AcquisitionVerdict {
-  const flow = followResource(graph, acquisition, services);
+  const flow = followResource(graph, acquisition, services, initialState(acquisition));
   const ends = new Set([...flow.endsOnReturn, ...flow.endsOnThrow]);
   if (flow.leaks.length > 0) ends.add('leaked');
-  return { acquisition, graph, ends, leak: chooseLeak(flow.leaks), escapes: flow.escapes, races: chooseRaces(flow.races) };
+  if (acquisition.borrowed && ends.delete('leaked')) {
+    // Whoever lent the resource gives it back when the callback is done with it.
+    ends.add('released');
+  }
+  const leak = acquisition.borrowed ? undefined : chooseLeak(flow.leaks);
+  return { acquisition, graph, ends, leak, escapes: flow.escapes, races: chooseRaces(flow.races) };
+}
+
+/** A callback's resource is held from its first line; any other acquisition starts unacquired. */
+function initialState(acquisition: Acquisition): OwnershipState {
+  if (!acquisition.received) return UNACQUIRED;
+  return { ...UNACQUIRED, status: 'held', aliases: new Set([acquisition.received]) };
 }
 
 /**

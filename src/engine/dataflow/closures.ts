@@ -24,8 +24,9 @@ export function createClosure(context: OwnershipContext, closure: ts.FunctionLik
   return captureByDeferredCallback(context, closure, closure as ts.Expression, state);
 }
 
-/** `res.on('close', client.release.bind(client))`: the release itself is handed over. */
+/** `res.on('close', client.release.bind(client))`, `client.query(sql, done)`: the release itself is handed over. */
 export function isReleaseMethodReference(context: OwnershipContext, value: ts.Expression, state: OwnershipState): boolean {
+  if (isReleaserReference(context, value)) return true;
   let reference = value;
   if (ts.isCallExpression(reference) && calledMethodName(reference) === 'bind') reference = callReceiver(reference) ?? reference;
   reference = skipOuterExpressions(reference);
@@ -42,10 +43,20 @@ export function isReleasingClosureValue(context: OwnershipContext, value: ts.Exp
   return closure !== undefined && releasesCapturedResource(context, closure, state);
 }
 
-/** `cleanup()` where `cleanup` is a local function that releases the resource. */
+/** pg's `done` (the callback form's release function), as a value. */
+function isReleaserReference(context: OwnershipContext, value: ts.Expression): boolean {
+  const { releasers } = context.tracked;
+  const node = skipOuterExpressions(value);
+  if (!releasers || !ts.isIdentifier(node)) return false;
+  const symbol = symbolOf(context, node);
+  return symbol !== undefined && releasers.has(symbol);
+}
+
+/** `cleanup()` where `cleanup` is a local function that releases the resource, or pg's `done()`. */
 export function callsLocalReleaser(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): boolean {
   const callee = skipOuterExpressions(node.expression);
   if (!ts.isIdentifier(callee)) return false;
+  if (isOwned(state) && isReleaserReference(context, callee)) return true;
   const closure = functionLiteralOf(callee, context.checker);
   return closure !== undefined && releasesCapturedResource(context, closure, state);
 }
@@ -60,7 +71,7 @@ function releasesCapturedResource(
     released = symbolsReleasedIn(context, closure);
     context.releasedByClosure.set(closure, released);
   }
-  for (const symbol of released) if (state.aliases.has(symbol)) return true;
+  for (const symbol of released) if (state.aliases.has(symbol) || context.tracked.releasers?.has(symbol)) return true;
   return false;
 }
 
@@ -69,6 +80,10 @@ export function symbolsReleasedIn(context: OwnershipContext, closure: ts.Functio
   const released = new Set<ts.Symbol>();
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node)) {
+      // A call of a release function (`done()`) counts as releasing it: it stands for the resource.
+      const callee = skipOuterExpressions(node.expression);
+      const releaser = ts.isIdentifier(callee) ? symbolOf(context, callee) : undefined;
+      if (releaser && context.tracked.releasers?.has(releaser)) released.add(releaser);
       for (const call of releaseCallsOf(node, context.tracked.resource)) {
         const target = skipOuterExpressions(call.released);
         const symbol = ts.isIdentifier(target) ? symbolOf(context, target) : undefined;

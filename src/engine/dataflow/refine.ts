@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import type { EdgeCondition } from '../cfg/index.js';
 import { contradicts, type Fact, learn } from './facts.js';
-import { isOwned, type OwnershipState, withFact } from './state.js';
+import { isOwned, type OwnershipState, withFact, withStatus } from './state.js';
 import { isResource, mayHoldResource, type OwnershipContext, symbolOf } from './values.js';
 
 /*
@@ -17,6 +17,8 @@ import { isResource, mayHoldResource, type OwnershipContext, symbolOf } from './
 export function refine(context: OwnershipContext, state: OwnershipState, condition: EdgeCondition): OwnershipState | undefined {
   const provesAbsent = condition.outcome === 'falsy' || condition.outcome === 'nullish';
   if (isOwned(state) && provesAbsent && isResource(context, condition.test, state)) return undefined;
+  // `if (err) return cb(err)` in a callback form: acquiring failed, and there is nothing to give back.
+  if (isOwned(state) && reportsFailure(context, condition)) return withStatus(state, 'unacquired');
   // A loop over a collection that holds the resource cannot run out before reaching it.
   if (condition.outcome === 'exhausted') {
     const reachedIt = state.iterated?.has(condition.test.parent) === true;
@@ -27,6 +29,13 @@ export function refine(context: OwnershipContext, state: OwnershipState, conditi
   const known = state.facts.get(variable);
   if (known !== undefined && contradicts(known, condition.outcome)) return undefined;
   return withFact(state, variable, learn(known, condition.outcome));
+}
+
+function reportsFailure(context: OwnershipContext, condition: EdgeCondition): boolean {
+  const { failure } = context.tracked;
+  if (!failure || (condition.outcome !== 'truthy' && condition.outcome !== 'nonNullish')) return false;
+  const test = skipOuterExpressions(condition.test);
+  return ts.isIdentifier(test) && symbolOf(context, test) === failure;
 }
 
 /** The tracked local a condition tests, if it tests one directly. */

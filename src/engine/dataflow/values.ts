@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { ResourceModel, TrackedResource } from '../resources/model.js';
 import type { ResourceDefinition } from '../resources/presets.js';
 import type { HelperSummaries } from '../summaries/index.js';
-import { isTransparentWrapper, skipOuterExpressions } from '../ast.js';
+import { enclosingContainer, isTransparentWrapper, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import type { OwnershipState } from './state.js';
 
@@ -194,15 +194,6 @@ export function isLocalSymbol(context: OwnershipContext, symbol: ts.Symbol): boo
   const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
   if (!declaration) return false;
   return enclosingContainer(declaration) === context.container;
-}
-
-/** The nearest function-like node or source file around `node` (a parameter belongs to its function). */
-export function enclosingContainer(node: ts.Node): ts.Node {
-  let current = node.parent;
-  while (current && !ts.isFunctionLike(current) && !ts.isSourceFile(current) && !ts.isClassStaticBlockDeclaration(current)) {
-    current = current.parent;
-  }
-  return current ?? node.getSourceFile();
 }
 
 /**

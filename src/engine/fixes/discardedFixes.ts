@@ -19,7 +19,7 @@ const NAMES: Record<string, string> = { pg: 'client', mysql2: 'connection', 'gen
 
 export function discardedSuggestions(verdict: AcquisitionVerdict, checker: ts.TypeChecker): FixPlan[] {
   const { acquisition } = verdict;
-  if (verdict.leak?.kind !== 'discarded' || acquisition.pending) return [];
+  if (verdict.leak?.kind !== 'discarded' || acquisition.pending || !ts.isExpression(acquisition.event)) return [];
   const receiver = outerValue(acquisition.event);
   const access = receiver.parent;
   if (!ts.isPropertyAccessExpression(access) || access.expression !== receiver || !ts.isCallExpression(access.parent)) return [];

@@ -3,7 +3,8 @@ import { getWellKnownSymbolPropertyOfType } from 'ts-api-utils';
 import { isAssignmentOperator, isAsyncFunction, skipOuterExpressions } from '../ast.js';
 import type { AcquisitionVerdict } from '../dataflow/analyze.js';
 import type { ResourceDefinition } from '../resources/presets.js';
-import { enclosingContainer, type FlowServices, outerValue, releaseCallsOf } from '../dataflow/values.js';
+import { enclosingContainer } from '../ast.js';
+import { type FlowServices, outerValue, releaseCallsOf } from '../dataflow/values.js';
 import { discardedSuggestions } from './discardedFixes.js';
 import { type FixPlan, indentRegion, SourceText, type TextEdit } from './text.js';
 
@@ -44,6 +45,9 @@ export function leakFixes(verdict: AcquisitionVerdict, services: FlowServices): 
   // release it: a `finally` here would release it under their feet.
   if (verdict.ends.has('transferred') || verdict.ends.has('escaped')) return NO_FIXES;
   if (verdict.leak.kind === 'discarded') return { suggestions: discardedSuggestions(verdict, checker) };
+  // A connection received by a callback has no declaration to wrap (callback-style code rarely
+  // has a place for a `finally` either).
+  if (!ts.isExpression(acquisition.event)) return NO_FIXES;
   const plain = plainDeclaration(acquisition.event, checker);
   if (!plain) return NO_FIXES;
   const source = new SourceText(plain.statement.getSourceFile());

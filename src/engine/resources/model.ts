@@ -1,8 +1,9 @@
 import { type TypeOrValueSpecifier, typeMatchesSpecifier } from '@typescript-eslint/type-utils';
 import { isThenableType } from 'ts-api-utils';
 import ts from 'typescript';
-import { isTransparentWrapper, skipOuterExpressions } from '../ast.js';
-import type { ResourceDefinition } from './presets.js';
+import { enclosingContainer, isTransparentWrapper, skipOuterExpressions } from '../ast.js';
+import type { FunctionContainer } from '../cfg/index.js';
+import type { CallbackAcquire, ResourceDefinition } from './presets.js';
 
 /** A resource the dataflow follows: the node at which it comes into being, and its kind. */
 export interface TrackedResource {
@@ -12,15 +13,30 @@ export interface TrackedResource {
   readonly pending: boolean;
   /** The pool it was taken from, when known (`pool` in `pool.acquire()`). */
   readonly pool?: ts.Expression;
+  /** A parameter whose truthiness means acquiring failed and there is nothing to release (`err`). */
+  readonly failure?: ts.Symbol;
+  /** Functions that release the resource when called (pg's `done`). */
+  readonly releasers?: ReadonlySet<ts.Symbol>;
 }
 
 /**
- * A call that takes a resource from a pool. Its event is where the resource exists: the `await`
- * around the call for a promise API (until then a failure acquires nothing), or the call itself.
+ * A place that takes a resource from a pool. Its event is where the resource exists: the `await`
+ * around the call for a promise API (until then a failure acquires nothing), or the call itself;
+ * for a callback form, the callback's parameter, held from the callback's first line.
  */
 export interface Acquisition extends TrackedResource {
-  readonly call: ts.CallExpression;
-  readonly event: ts.Expression;
+  /** Where reports point: the acquiring call (or the `new` of a class that owns a connection). */
+  readonly call: ts.CallExpression | ts.NewExpression;
+  /** The function whose paths are followed: the one around the call, or the callback. */
+  readonly container: FunctionContainer;
+  /** The parameter that receives the resource when it arrives in a callback. */
+  readonly received?: ts.Symbol;
+  /**
+   * The resource is lent to the callback by code that gives it back when the callback's promise
+   * settles (knex's `transaction(handler)`, a `withClient(fn)` helper): the callback must not let
+   * it escape or leave a query running, but releasing it is not its job.
+   */
+  readonly borrowed: boolean;
 }
 
 /**
@@ -34,12 +50,12 @@ export class ResourceModel {
   constructor(
     readonly definitions: readonly ResourceDefinition[],
     private readonly program: ts.Program,
-    private readonly checker: ts.TypeChecker,
+    readonly checker: ts.TypeChecker,
   ) {
     for (const definition of definitions) {
-      for (const method of definition.acquire) {
+      for (const method of [...definition.acquire, ...definition.callbacks.map((form) => form.method)]) {
         const list = this.byAcquireName.get(method) ?? [];
-        list.push(definition);
+        if (!list.includes(definition)) list.push(definition);
         this.byAcquireName.set(method, list);
       }
     }
@@ -53,11 +69,10 @@ export class ResourceModel {
 
   matchAcquisition(call: ts.CallExpression): Acquisition | undefined {
     const name = calledMethodName(call);
-    const candidates = name === undefined ? undefined : this.byAcquireName.get(name);
-    if (!candidates) return undefined;
-    const receiver = (call.expression as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
-    const resource = candidates.find((definition) => this.isPoolOf(receiver, definition));
-    if (!resource) return undefined;
+    const candidates = name === undefined ? undefined : this.byAcquireName.get(name)?.filter((definition) => definition.acquire.includes(name));
+    const receiver = callReceiver(call);
+    const resource = receiver && candidates?.find((definition) => this.isPoolOf(receiver, definition));
+    if (!resource || !receiver) return undefined;
     // The callback form (`pool.connect((err, client, done) => …)`, `knex.transaction(async (trx) => …)`)
     // hands the resource to its callback: that is where it is followed, not at the call.
     if (resource.callbacks.some((form) => form.method === name) && lastArgumentIsFunction(call, this.checker)) return undefined;
@@ -66,7 +81,20 @@ export class ResourceModel {
     if (resultType.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return undefined;
     const event = acquisitionEvent(call);
     const pending = event === call && isThenableType(this.checker, call, resultType);
-    return { call, event, resource, pending, pool: receiver };
+    return { call, event, resource, pending, pool: receiver, container: enclosingContainer(call), borrowed: false };
+  }
+
+  /** The callback forms `call` may be: the method's forms of every definition whose pool its receiver is. */
+  callbackFormsOf(call: ts.CallExpression): { resource: ResourceDefinition; form: CallbackAcquire; pool: ts.Expression }[] {
+    const name = calledMethodName(call);
+    const receiver = callReceiver(call);
+    const candidates = name === undefined ? undefined : this.byAcquireName.get(name);
+    if (!candidates || !receiver) return [];
+    return candidates.flatMap((resource) =>
+      resource.callbacks
+        .filter((form) => form.method === name && this.isPoolOf(receiver, resource))
+        .map((form) => ({ resource, form, pool: receiver })),
+    );
   }
 
   /** Whether `expression` is a pool of `definition`, by its type or any base type of it. */

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { skipOuterExpressions } from '../ast.js';
+import { type FunctionWithBody, programFunctionCalled } from './callees.js';
 import type { ControlFlowGraph, FunctionContainer, ThrowModel } from '../cfg/index.js';
 import type { Escape } from '../dataflow/escapes.js';
 import type { OwnershipState } from '../dataflow/state.js';
@@ -34,7 +34,6 @@ export type ParameterFlow = (
 
 const KEEPS_IT: ReleaseSummary = { onReturn: false, onThrow: false, returns: true };
 
-type FunctionWithBody = ts.FunctionLikeDeclaration & { body: ts.ConciseBody };
 
 /**
  * The parameter that receives argument `index`. A rest parameter (`...clients`) receives every
@@ -65,7 +64,7 @@ export class SummaryCache implements HelperSummaries {
   ) {}
 
   releasedByCall(call: ts.CallExpression, index: number, resource: ResourceDefinition): ReleaseSummary | undefined {
-    const callee = this.calleeDeclaration(call);
+    const callee = programFunctionCalled(call, this.program);
     const parameter = callee && parameterReceiving(callee, index);
     if (!callee || !parameter || !ts.isIdentifier(parameter.name)) return undefined;
     let byResource = this.summaries.get(parameter);
@@ -99,31 +98,5 @@ export class SummaryCache implements HelperSummaries {
       returns: endsOnReturn.size > 0,
       ...(stored ? { storedAt: stored.at, storedForLater: stored.kind === 'deferredCallback' } : {}),
     };
-  }
-
-  /** The declaration with a body that `call` runs, if the program itself declares it. */
-  private calleeDeclaration(call: ts.CallExpression): FunctionWithBody | undefined {
-    const checker = this.program.getTypeChecker();
-    const callee = skipOuterExpressions(call.expression);
-    const named = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
-    let symbol = checker.getSymbolAtLocation(named);
-    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-    let declaration: ts.Node | undefined = symbol?.valueDeclaration;
-    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) {
-      declaration = skipOuterExpressions(declaration.initializer);
-    }
-    if (
-      !declaration ||
-      !(ts.isFunctionDeclaration(declaration) ||
-        ts.isMethodDeclaration(declaration) ||
-        ts.isArrowFunction(declaration) ||
-        ts.isFunctionExpression(declaration)) ||
-      !declaration.body
-    ) {
-      return undefined;
-    }
-    const sourceFile = declaration.getSourceFile();
-    if (sourceFile.isDeclarationFile || this.program.isSourceFileFromExternalLibrary(sourceFile)) return undefined;
-    return declaration as FunctionWithBody;
   }
 }

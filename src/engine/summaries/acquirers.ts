@@ -1,0 +1,206 @@
+import ts from 'typescript';
+import { isThenableType } from 'ts-api-utils';
+import { enclosingContainer, skipOuterExpressions } from '../ast.js';
+import { callbackFormAcquisitions, functionLiteral, receivedBy } from '../resources/callbacks.js';
+import { type Acquisition, acquisitionEvent, type ResourceModel } from '../resources/model.js';
+import type { ResourceDefinition } from '../resources/presets.js';
+import { type FunctionWithBody, programFunctionCalled } from './callees.js';
+
+/*
+ * Functions of the program that stand for a pool: one that returns a connection it acquired
+ * (`getClient()`, `async function connect() { return pool.connect() }`) is itself an
+ * acquisition, so its callers are checked; one that acquires, calls a callback with the
+ * connection and releases it (`withClient(pool, async (client) => …)`) lends the connection to
+ * that callback, whose parameter is then a borrowed connection.
+ */
+
+/** One way a function lends what it acquired: argument `argument` is called with it as parameter `parameter`. */
+export interface Loan {
+  readonly argument: number;
+  readonly parameter: number;
+  readonly resource: ResourceDefinition;
+}
+
+/** Whether the function gives back, on every path, the acquisition whose resource it lends. */
+export type ReleasesOnEveryPath = (acquisition: Acquisition) => boolean;
+
+type Computing = 'computing';
+
+/**
+ * Computed on first use and cached per program and resource list. A summary needed while it is
+ * being computed (recursion, mutual recursion) counts as "acquires nothing, lends nothing".
+ */
+export class AcquirerSummaries {
+  private readonly returned = new Map<ts.Node, ResourceDefinition | undefined | Computing>();
+  private readonly loans = new Map<ts.Node, readonly Loan[] | Computing>();
+
+  constructor(
+    private readonly program: ts.Program,
+    private readonly model: ResourceModel,
+    private readonly releasesOnEveryPath: ReleasesOnEveryPath,
+  ) {}
+
+  /**
+   * The acquisitions `call` makes as a call of a function of the program: the connection it
+   * returns, or the connection it lends to a callback written in place.
+   */
+  acquisitionsOf(call: ts.CallExpression): Acquisition[] {
+    const callee = programFunctionCalled(call, this.program);
+    if (!callee) return [];
+    const returned = this.returnedBy(callee);
+    if (returned) {
+      const event = acquisitionEvent(call);
+      const pending = event === call && isThenableType(this.program.getTypeChecker(), call);
+      return [{ call, event, resource: returned, pending, container: enclosingContainer(call), borrowed: false }];
+    }
+    return this.loansOf(callee).flatMap((loan) => this.borrowedIn(call, loan));
+  }
+
+  private borrowedIn(call: ts.CallExpression, loan: Loan): Acquisition[] {
+    const callback = functionLiteral(call.arguments[loan.argument]);
+    if (!callback) return [];
+    const acquisition = receivedBy(call, callback, { resource: loan.parameter }, loan.resource, true, this.program.getTypeChecker());
+    return acquisition ? [acquisition] : [];
+  }
+
+  /** The resource a function returns having acquired it, if it does. */
+  returnedBy(callee: FunctionWithBody): ResourceDefinition | undefined {
+    const known = this.returned.get(callee);
+    if (known === 'computing') return undefined;
+    if (known !== undefined || this.returned.has(callee)) return known;
+    this.returned.set(callee, 'computing');
+    let found: ResourceDefinition | undefined;
+    for (const value of returnedValues(callee)) {
+      found = this.acquiredBy(value, callee);
+      if (found) break;
+    }
+    this.returned.set(callee, found);
+    return found;
+  }
+
+  /**
+   * What a returned value acquired: a call that acquires (directly or through another acquiring
+   * function), or a local variable initialised with one.
+   */
+  private acquiredBy(value: ts.Expression, callee: FunctionWithBody): ResourceDefinition | undefined {
+    let node = unwrapAwait(value);
+    if (ts.isIdentifier(node)) {
+      const initializer = localInitializer(node, callee, this.program.getTypeChecker());
+      if (!initializer) return undefined;
+      node = unwrapAwait(initializer);
+    }
+    if (!ts.isCallExpression(node)) return undefined;
+    const direct = this.model.isCandidate(node) ? this.model.matchAcquisition(node) : undefined;
+    if (direct) return direct.resource;
+    const nested = programFunctionCalled(node, this.program);
+    return nested && this.returnedBy(nested);
+  }
+
+  /** The callbacks a function lends its connection to, each as (argument, parameter, resource). */
+  loansOf(callee: FunctionWithBody): readonly Loan[] {
+    const known = this.loans.get(callee);
+    if (known === 'computing') return [];
+    if (known) return known;
+    this.loans.set(callee, 'computing');
+    const found = this.findLoans(callee);
+    this.loans.set(callee, found);
+    return found;
+  }
+
+  private findLoans(callee: FunctionWithBody): Loan[] {
+    const checker = this.program.getTypeChecker();
+    const parameters = new Map<ts.Symbol, number>();
+    callee.parameters.forEach((parameter, index) => {
+      const symbol = ts.isIdentifier(parameter.name) ? checker.getSymbolAtLocation(parameter.name) : undefined;
+      if (symbol) parameters.set(symbol, index);
+    });
+    if (parameters.size === 0) return [];
+    const held = this.connectionsIn(callee);
+    if (held.size === 0) return [];
+    const loans: Loan[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const target = skipOuterExpressions(node.expression);
+        const argument = ts.isIdentifier(target) ? parameters.get(checker.getSymbolAtLocation(target)!) : undefined;
+        if (argument !== undefined) {
+          node.arguments.forEach((value, parameter) => {
+            const bare = skipOuterExpressions(value);
+            const lent = ts.isIdentifier(bare) ? held.get(checker.getSymbolAtLocation(bare)!) : undefined;
+            if (lent && this.releasesOnEveryPath(lent)) loans.push({ argument, parameter, resource: lent.resource });
+          });
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(callee.body);
+    return distinctLoans(loans);
+  }
+
+  /**
+   * The variables that hold a connection the function acquired, with their acquisitions: bound
+   * from an acquisition (`const client = await pool.connect()`), or a callback's parameter that
+   * receives one (from a driver's callback form or another lender).
+   */
+  private connectionsIn(callee: FunctionWithBody): Map<ts.Symbol, Acquisition> {
+    const checker = this.program.getTypeChecker();
+    const held = new Map<ts.Symbol, Acquisition>();
+    const visit = (node: ts.Node): void => {
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
+        const value = unwrapAwait(node.initializer);
+        const acquisition = ts.isCallExpression(value) ? this.directAcquisition(value) : undefined;
+        const symbol = checker.getSymbolAtLocation(node.name);
+        if (acquisition && symbol) held.set(symbol, acquisition);
+      }
+      if (ts.isCallExpression(node)) {
+        const received = [...callbackFormAcquisitions(node, this.model, checker), ...this.acquisitionsOf(node)];
+        for (const acquisition of received) if (acquisition.received) held.set(acquisition.received, acquisition);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(callee.body);
+    return held;
+  }
+
+  private directAcquisition(call: ts.CallExpression): Acquisition | undefined {
+    if (this.model.isCandidate(call)) {
+      const matched = this.model.matchAcquisition(call);
+      if (matched) return matched;
+    }
+    return this.acquisitionsOf(call).find((acquisition) => !acquisition.received);
+  }
+}
+
+/** The values a function returns: each `return` of its own body, or its expression body. */
+function returnedValues(callee: FunctionWithBody): ts.Expression[] {
+  if (!ts.isBlock(callee.body)) return [callee.body];
+  const values: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isReturnStatement(node) && node.expression) values.push(node.expression);
+    // A nested function's `return` is its own.
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(callee.body, visit);
+  return values;
+}
+
+/** The initial value of a `const`/`let` of the function written once, where `identifier` names one. */
+function localInitializer(identifier: ts.Identifier, callee: FunctionWithBody, checker: ts.TypeChecker): ts.Expression | undefined {
+  const declaration = checker.getSymbolAtLocation(identifier)?.valueDeclaration;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
+  return declaration.pos >= callee.body.pos && declaration.end <= callee.body.end ? declaration.initializer : undefined;
+}
+
+function unwrapAwait(value: ts.Expression): ts.Expression {
+  let node = skipOuterExpressions(value);
+  while (ts.isAwaitExpression(node)) node = skipOuterExpressions(node.expression);
+  return node;
+}
+
+function distinctLoans(loans: readonly Loan[]): Loan[] {
+  const seen = new Set<string>();
+  return loans.filter((loan) => {
+    const key = `${loan.argument}:${loan.parameter}:${loan.resource.name}`;
+    return !seen.has(key) && seen.add(key);
+  });
+}

@@ -1,0 +1,34 @@
+import ts from 'typescript';
+import { skipOuterExpressions } from '../ast.js';
+
+export type FunctionWithBody = ts.FunctionLikeDeclaration & { body: ts.ConciseBody };
+
+/**
+ * The declaration with a body that `call` runs, if the program itself declares it: a function,
+ * a method, or a function written as a variable's value. Functions declared in `node_modules` or
+ * in declaration files are never looked into: calls to them borrow.
+ */
+export function programFunctionCalled(call: ts.CallExpression, program: ts.Program): FunctionWithBody | undefined {
+  const checker = program.getTypeChecker();
+  const callee = skipOuterExpressions(call.expression);
+  const named = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+  let symbol = checker.getSymbolAtLocation(named);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  let declaration: ts.Node | undefined = symbol?.valueDeclaration;
+  if (declaration && (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer) {
+    declaration = skipOuterExpressions(declaration.initializer);
+  }
+  if (
+    !declaration ||
+    !(ts.isFunctionDeclaration(declaration) ||
+      ts.isMethodDeclaration(declaration) ||
+      ts.isArrowFunction(declaration) ||
+      ts.isFunctionExpression(declaration)) ||
+    !declaration.body
+  ) {
+    return undefined;
+  }
+  const sourceFile = declaration.getSourceFile();
+  if (sourceFile.isDeclarationFile || program.isSourceFileFromExternalLibrary(sourceFile)) return undefined;
+  return declaration as FunctionWithBody;
+}
