@@ -134,7 +134,102 @@ const typeorm: ResourceDefinition = {
   suggestUsing: false,
 };
 
-export const builtInPresets = { pg, mysql2, 'generic-pool': genericPool, typeorm } as const;
+/**
+ * The promise API (`import mariadb from 'mariadb'`; its types live in `mariadb/types/…`, which is
+ * still the package `mariadb`). A pool connection's `release()`, `end()` and `close()` all give it
+ * back to the pool and return promises (the pool replaces `end`/`close` by `release`);
+ * `destroy()` closes it; its `Symbol.asyncDispose` releases it (since 3.5.1). The callback API
+ * (`mariadb/callback`) declares types of the same names whose `getConnection(cb)` returns nothing:
+ * it is not matched (its `release(cb)` takes a callback, so no fix could write it).
+ */
+const mariadb: ResourceDefinition = {
+  name: 'mariadb',
+  pools: [{ from: 'package', package: 'mariadb', name: ['Pool', 'PoolCluster', 'FilteredPoolCluster'] }],
+  acquire: ['getConnection'],
+  callbacks: [],
+  release: ['release', 'end', 'close', 'destroy'],
+  poolRelease: [],
+  queries: ['query', 'execute', 'batch'],
+  poolQueries: ['query', 'execute', 'batch'],
+  releaseToOwnPool: false,
+  connectsLazily: false,
+  asyncRelease: true,
+  suggestUsing: true,
+};
+
+/**
+ * node-oracledb (types from `@types/oracledb`, which typescript-eslint counts as the package
+ * `oracledb`). `close()` and `release()` are one method (`release` is an alias), returning a
+ * promise without a callback; closing a pooled connection rolls back its open transaction, and so
+ * does its `Symbol.asyncDispose` (7.0), which calls `close()`. `queryStream()` returns a stream,
+ * not a promise: it is not a query.
+ */
+const oracledb: ResourceDefinition = {
+  name: 'oracledb',
+  pools: [{ from: 'package', package: 'oracledb', name: 'Pool' }],
+  acquire: ['getConnection'],
+  // `pool.getConnection((err, connection) => …)` and `pool.getConnection(attributes, (err, connection) => …)`.
+  callbacks: [{ method: 'getConnection', resourceParameter: 1, errorParameter: 0, borrowed: false }],
+  release: ['close', 'release'],
+  poolRelease: [],
+  queries: ['execute', 'executeMany'],
+  poolQueries: [],
+  releaseToOwnPool: false,
+  connectsLazily: false,
+  asyncRelease: true,
+  suggestUsing: true,
+};
+
+/**
+ * A MongoDB session: `client.startSession()` returns it at once (no promise); `endSession()`
+ * (a promise) aborts a transaction still open and gives the server session back to the client's
+ * pool; a second call does nothing. `Symbol.asyncDispose` is `endSession()`. `withSession(fn)`
+ * ends the session itself when `fn`'s promise settles. Queries run through collections, not
+ * through the session.
+ */
+const mongodb: ResourceDefinition = {
+  name: 'mongodb',
+  pools: [{ from: 'package', package: 'mongodb', name: 'MongoClient' }],
+  acquire: ['startSession'],
+  callbacks: [{ method: 'withSession', resourceParameter: 0, borrowed: true }],
+  release: ['endSession'],
+  poolRelease: [],
+  queries: [],
+  poolQueries: [],
+  releaseToOwnPool: false,
+  connectsLazily: false,
+  asyncRelease: true,
+  suggestUsing: true,
+};
+
+/**
+ * A knex transaction: `knex.transaction()` (or `transaction(config)`) without a handler takes a
+ * connection from the pool, begins, and holds the connection until `commit()` or `rollback()`
+ * (both run at once and return promises). A `Knex.Transaction` is itself a `Knex`, so a nested
+ * `trx.transaction()` is a savepoint that needs its own commit or rollback. With a handler,
+ * `transaction(async (trx) => …)` (and `trx.savepoint(…)`) commits or rolls back when the
+ * handler's promise settles. `rollback` comes first: it is what a fix writes in a `finally`
+ * (a rollback after a commit does nothing), never a commit on a path that failed.
+ */
+const knex: ResourceDefinition = {
+  name: 'knex',
+  pools: [{ from: 'package', package: 'knex', name: 'Knex' }],
+  acquire: ['transaction'],
+  callbacks: [
+    { method: 'transaction', resourceParameter: 0, borrowed: true },
+    { method: 'savepoint', resourceParameter: 0, borrowed: true },
+  ],
+  release: ['rollback', 'commit'],
+  poolRelease: [],
+  queries: [],
+  poolQueries: [],
+  releaseToOwnPool: false,
+  connectsLazily: false,
+  asyncRelease: true,
+  suggestUsing: false,
+};
+
+export const builtInPresets = { pg, mysql2, 'generic-pool': genericPool, typeorm, mariadb, oracledb, mongodb, knex } as const;
 
 export type PresetName = keyof typeof builtInPresets;
 
