@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RuleTester } from '@typescript-eslint/rule-tester';
@@ -13,7 +14,7 @@ export function typedRuleTester(): RuleTester {
   });
 }
 
-export type Preset = 'pg' | 'mysql2' | 'generic-pool' | 'typeorm';
+export type Preset = 'pg' | 'mysql2' | 'generic-pool' | 'typeorm' | 'mariadb' | 'oracledb' | 'mongodb' | 'knex';
 
 /**
  * What each test program starts with: a pool of the preset's real type. Each preamble is
@@ -27,6 +28,14 @@ const preambles: Record<Preset, string> = {
     "import type { Pool } from 'generic-pool';\ninterface Db { query(sql: string): Promise<unknown> } declare const pool: Pool<Db>; declare function use(db: Db): void;",
   typeorm:
     "import { DataSource, type QueryRunner } from 'typeorm';\ndeclare const dataSource: DataSource; declare function use(runner: QueryRunner): void;",
+  mariadb:
+    "import type { Pool, PoolConnection } from 'mariadb';\ndeclare const pool: Pool; declare function use(connection: PoolConnection): void;",
+  // The types of node-oracledb are `@types/oracledb` (see `hasOracledbTypes`).
+  oracledb:
+    "import type { Connection, Pool } from 'oracledb';\ndeclare const pool: Pool; declare function use(connection: Connection): void;",
+  mongodb:
+    "import type { ClientSession, MongoClient } from 'mongodb';\ndeclare const client: MongoClient; declare function use(session: ClientSession): void;",
+  knex: "import type { Knex } from 'knex';\ndeclare const knex: Knex; declare function use(trx: Knex.Transaction): void;",
 };
 
 export const PREAMBLE_LINES = 2;
@@ -72,6 +81,46 @@ export const idioms: Record<Preset, { acquire: string; call: string; release: (n
     release: (name) => `await ${name}.release()`,
     query: (name) => `${name}.query('select 1')`,
   },
+  mariadb: {
+    acquire: 'await pool.getConnection()',
+    call: 'pool.getConnection()',
+    release: (name) => `await ${name}.release()`,
+    query: (name) => `${name}.query('select 1')`,
+  },
+  oracledb: {
+    acquire: 'await pool.getConnection()',
+    call: 'pool.getConnection()',
+    release: (name) => `await ${name}.close()`,
+    query: (name) => `${name}.execute('select 1 from dual')`,
+  },
+  // `startSession()` returns the session itself; queries run through collections, so the
+  // session's own promise-returning method stands in for one.
+  mongodb: {
+    acquire: 'client.startSession()',
+    call: 'client.startSession()',
+    release: (name) => `await ${name}.endSession()`,
+    query: (name) => `${name}.commitTransaction()`,
+  },
+  knex: {
+    acquire: 'await knex.transaction()',
+    call: 'knex.transaction()',
+    release: (name) => `await ${name}.commit()`,
+    query: (name) => `${name}.raw('select 1')`,
+  },
 };
 
 export const presets: readonly Preset[] = ['pg', 'mysql2', 'generic-pool', 'typeorm'];
+
+/**
+ * Whether the fixture project resolves node-oracledb's types. The `oracledb` package ships none:
+ * they are `@types/oracledb`, and without them every oracledb value is `any` and nothing matches.
+ * Suites leave their oracledb cases out (and say so) when they are missing.
+ */
+export const hasOracledbTypes: boolean = (() => {
+  try {
+    createRequire(path.join(fixturesDir, 'file.ts')).resolve('@types/oracledb/package.json');
+    return true;
+  } catch {
+    return false;
+  }
+})();
