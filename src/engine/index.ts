@@ -143,7 +143,7 @@ function acquirersFor(program: ts.Program, options: EngineOptions, services: Flo
       const verdict = followAcquisition(graphOf(acquisition.container, options.throwModel), acquisition, services);
       return !verdict.leak && !verdict.ends.has('escaped');
     };
-    cache = new AcquirerSummaries(program, services.model, releasesOnEveryPath);
+    cache = new AcquirerSummaries(program, services.model, releasesOnEveryPath, services);
     byOptions.set(key, cache);
   }
   return cache;
@@ -187,9 +187,10 @@ function findAcquisitions(sourceFile: ts.SourceFile, model: ResourceModel, acqui
   const checker = model.checker;
   const found: Acquisition[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node)) {
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
       try {
-        found.push(...acquisitionsAt(node, model, acquirers, checker));
+        if (ts.isCallExpression(node)) found.push(...acquisitionsAt(node, model, acquirers, checker));
+        else found.push(...[acquirers.acquisitionOfNew(node) ?? []].flat());
       } catch (error) {
         failures.push(...analysisFailed(node, error));
       }

@@ -2,7 +2,8 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { callbackUse } from '../settlement.js';
 import { escaped, type OwnershipState, storedElsewhere, withAliases, withStatus } from './state.js';
-import { isLocalSymbol, mayHoldResource, type OwnershipContext, releaseCallsOf, symbolOf } from './values.js';
+import { fieldName, ownerOfThis, ownerReleasesField } from './owners.js';
+import { isLocalSymbol, mayHoldResource, type OwnershipContext, symbolOf } from './values.js';
 
 /*
  * Where a connection leaves the reach of the analysis. Each escape records the expression it
@@ -148,127 +149,4 @@ export function isFreshLocalObject(context: OwnershipContext, symbol: ts.Symbol)
   if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;
   const initializer = skipOuterExpressions(declaration.initializer);
   return ts.isObjectLiteralExpression(initializer) || ts.isArrayLiteralExpression(initializer) || ts.isNewExpression(initializer);
-}
-
-/** What owns the fields of `this`: a class, or an object literal whose methods share its `this`. */
-type ThisOwner = ts.ClassLikeDeclaration | ts.ObjectLiteralExpression;
-
-/**
- * What `this` is at `node`: arrow functions see through; a class member belongs to its class; a
- * method of an object literal (`open() {}`, `open: function () {}`) to the object it is called
- * on; any other function rebinds `this` to something the code does not say.
- */
-function ownerOfThis(node: ts.Node): ThisOwner | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (ts.isClassLike(current)) return current;
-    const literal = objectLiteralOfMethod(current);
-    if (literal) return literal;
-    if (ts.isFunctionDeclaration(current) || ts.isFunctionExpression(current)) return undefined;
-  }
-  return undefined;
-}
-
-function objectLiteralOfMethod(node: ts.Node): ts.ObjectLiteralExpression | undefined {
-  const { parent } = node;
-  if (ts.isMethodDeclaration(node) || ts.isAccessor(node)) return ts.isObjectLiteralExpression(parent) ? parent : undefined;
-  if (ts.isFunctionExpression(node) && ts.isPropertyAssignment(parent) && parent.initializer === node) return parent.parent;
-  return undefined;
-}
-
-function fieldName(access: ts.PropertyAccessExpression | ts.ElementAccessExpression): string | undefined {
-  if (ts.isPropertyAccessExpression(access)) return access.name.text;
-  const argument = access.argumentExpression;
-  return ts.isStringLiteralLike(argument) ? argument.text : undefined;
-}
-
-const releasedFields = new WeakMap<ts.Node, Map<string, ReadonlySet<string>>>();
-
-/**
- * Whether some member of the class (its own or inherited) or of the object literal gives back
- * `this.<field>`: `close()`, `dispose()`, `[Symbol.asyncDispose]()`, any name — directly, through
- * a local (`const c = this.client`, `const { client } = this`), or by passing it to a function of
- * the program that releases it.
- */
-function ownerReleasesField(context: OwnershipContext, owner: ThisOwner, field: string): boolean {
-  let byResource = releasedFields.get(owner);
-  if (!byResource) releasedFields.set(owner, (byResource = new Map<string, ReadonlySet<string>>()));
-  let fields = byResource.get(context.tracked.resource.name);
-  if (!fields) {
-    fields = fieldsReleasedIn(context, ts.isObjectLiteralExpression(owner) ? owner.properties : classMembers(context, owner));
-    byResource.set(context.tracked.resource.name, fields);
-  }
-  return fields.has(field);
-}
-
-/** The members of a class and of the classes it extends, as far as the program declares them. */
-function classMembers(context: OwnershipContext, owner: ts.ClassLikeDeclaration): ts.ClassElement[] {
-  const members: ts.ClassElement[] = [];
-  const seen = new Set<ts.ClassLikeDeclaration>();
-  for (let current: ts.ClassLikeDeclaration | undefined = owner; current && !seen.has(current); current = baseClassOf(context, current)) {
-    seen.add(current);
-    members.push(...current.members);
-  }
-  return members;
-}
-
-/** The class named in `extends`, when it is a class declaration (or `const Base = class {…}`) the checker resolves. */
-function baseClassOf(context: OwnershipContext, declaration: ts.ClassLikeDeclaration): ts.ClassLikeDeclaration | undefined {
-  const extended = declaration.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
-  if (!extended) return undefined;
-  let symbol = context.checker.getSymbolAtLocation(extended.expression);
-  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = context.checker.getAliasedSymbol(symbol);
-  for (const candidate of symbol?.declarations ?? []) {
-    if (ts.isClassLike(candidate)) return candidate;
-    if (ts.isVariableDeclaration(candidate) && candidate.initializer) {
-      const initializer = skipOuterExpressions(candidate.initializer);
-      if (ts.isClassExpression(initializer)) return initializer;
-    }
-  }
-  return undefined;
-}
-
-function fieldsReleasedIn(context: OwnershipContext, members: readonly ts.Node[]): ReadonlySet<string> {
-  const fields = new Set<string>();
-  const { resource } = context.tracked;
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node)) {
-      for (const { released } of releaseCallsOf(node, resource)) {
-        const field = thisFieldRead(context, released);
-        if (field !== undefined) fields.add(field);
-      }
-      node.arguments.forEach((argument, index) => {
-        const field = thisFieldRead(context, argument);
-        if (field !== undefined && context.summaries.releasedByCall(node, index, resource)?.onReturn) fields.add(field);
-      });
-    }
-    ts.forEachChild(node, visit);
-  };
-  for (const member of members) visit(member);
-  return fields;
-}
-
-/** How many locals initialised from one another (`const a = this.client; const b = a;`) are followed. */
-const MAX_LOCAL_CHAIN = 4;
-
-/** `this.client`, `this.client!`, or a local initialised from it: the field read, if any. */
-function thisFieldRead(context: OwnershipContext, expression: ts.Expression, depth = 0): string | undefined {
-  const value = skipOuterExpressions(expression);
-  if ((ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) && skipOuterExpressions(value.expression).kind === ts.SyntaxKind.ThisKeyword) {
-    return fieldName(value);
-  }
-  if (!ts.isIdentifier(value) || depth >= MAX_LOCAL_CHAIN) return undefined;
-  const declaration = symbolOf(context, value)?.valueDeclaration;
-  if (!declaration) return undefined;
-  if (ts.isVariableDeclaration(declaration) && declaration.initializer && ts.isIdentifier(declaration.name)) {
-    return thisFieldRead(context, declaration.initializer, depth + 1);
-  }
-  // `const { client } = this`
-  if (ts.isBindingElement(declaration) && ts.isObjectBindingPattern(declaration.parent)) {
-    const holder = declaration.parent.parent;
-    if (ts.isVariableDeclaration(holder) && holder.initializer && skipOuterExpressions(holder.initializer).kind === ts.SyntaxKind.ThisKeyword) {
-      const property = declaration.propertyName ?? declaration.name;
-      return ts.isIdentifier(property) ? property.text : undefined;
-    }
-  }
-  return undefined;
 }

@@ -54,3 +54,70 @@ function canThrow(handler: ts.ArrowFunction | ts.FunctionExpression): boolean {
     ts.isThrowStatement(node) || ts.isAwaitExpression(node) || ts.isCallExpression(node) || ts.isNewExpression(node) || ts.forEachChild(node, visit) === true;
   return visit(handler.body);
 }
+
+/**
+ * `new Repo(client)` for a class of the program whose construction only stores values: parameter
+ * properties, field initialisers and `this.x = …` of plain values, `super(…)` of such a class.
+ * (Arguments are steps of their own.) Any other `new` may throw.
+ */
+export function constructsWithoutThrowing(context: OwnershipContext, node: ts.NewExpression): boolean {
+  let symbol = context.checker.getSymbolAtLocation(node.expression);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = context.checker.getAliasedSymbol(symbol);
+  const declaration = symbol?.declarations?.find(ts.isClassLike);
+  return declaration !== undefined && classConstructsPlainly(context, declaration, new Set());
+}
+
+function classConstructsPlainly(context: OwnershipContext, declaration: ts.ClassLikeDeclaration, seen: Set<ts.Node>): boolean {
+  const sourceFile = declaration.getSourceFile();
+  if (seen.has(declaration) || sourceFile.isDeclarationFile || context.program.isSourceFileFromExternalLibrary(sourceFile)) return false;
+  seen.add(declaration);
+  const base = declaration.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+  let baseClass: ts.ClassLikeDeclaration | undefined;
+  if (base) {
+    let symbol = context.checker.getSymbolAtLocation(base.expression);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = context.checker.getAliasedSymbol(symbol);
+    baseClass = symbol?.declarations?.find(ts.isClassLike);
+    if (!baseClass || !classConstructsPlainly(context, baseClass, seen)) return false;
+  }
+  return declaration.members.every((member) => {
+    if (ts.isPropertyDeclaration(member)) return !member.initializer || isPlainValue(member.initializer);
+    if (!ts.isConstructorDeclaration(member) || !member.body) return true;
+    return member.body.statements.every((statement) => {
+      if (!ts.isExpressionStatement(statement)) return false;
+      const expression = skipOuterExpressions(statement.expression);
+      if (ts.isCallExpression(expression) && expression.expression.kind === ts.SyntaxKind.SuperKeyword) {
+        return expression.arguments.every(isPlainValue);
+      }
+      return (
+        ts.isBinaryExpression(expression) &&
+        expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+        ts.isPropertyAccessExpression(expression.left) &&
+        expression.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+        isPlainValue(expression.right)
+      );
+    });
+  });
+}
+
+/** A value whose evaluation cannot throw: a literal, a name, `this`, or an object or array of those. */
+function isPlainValue(value: ts.Expression): boolean {
+  const node = skipOuterExpressions(value);
+  if (ts.isIdentifier(node) || ts.isLiteralExpression(node) || node.kind === ts.SyntaxKind.ThisKeyword) return true;
+  if (
+    node.kind === ts.SyntaxKind.TrueKeyword ||
+    node.kind === ts.SyntaxKind.FalseKeyword ||
+    node.kind === ts.SyntaxKind.NullKeyword ||
+    ts.isNoSubstitutionTemplateLiteral(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isFunctionExpression(node)
+  ) {
+    return true;
+  }
+  if (ts.isArrayLiteralExpression(node)) return node.elements.every((element) => !ts.isSpreadElement(element) && isPlainValue(element));
+  if (ts.isObjectLiteralExpression(node)) {
+    return node.properties.every(
+      (property) => ts.isShorthandPropertyAssignment(property) || (ts.isPropertyAssignment(property) && isPlainValue(property.initializer)),
+    );
+  }
+  return false;
+}

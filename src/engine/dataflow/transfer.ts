@@ -5,9 +5,10 @@ import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import type { ReleaseSummary } from '../summaries/index.js';
 import { functionLiteralOf } from '../settlement.js';
-import { withoutImpossibleRejection, withoutSyncThrow } from './rejections.js';
+import { constructsWithoutThrowing, withoutImpossibleRejection, withoutSyncThrow } from './rejections.js';
 import { bindIteration, COLLECTION_INSERTS, releasesEveryElement, storeInCollection } from './collections.js';
 import { replacesValue, truthinessOf } from './facts.js';
+import { releasesThroughOwner } from './owners.js';
 import { captureByDeferredCallback, type Escape, mergeIntoObject, storeInOuterVariable, storeInProperty, untracked } from './escapes.js';
 import { escaped, isOwned, type LeakPath, type OwnershipState, storedElsewhere, withAliases, withFact, withStatus } from './state.js';
 import {
@@ -65,6 +66,8 @@ export function applyStep(context: OwnershipContext, step: CfgNode, state: Owner
     case ts.SyntaxKind.ArrowFunction:
     case ts.SyntaxKind.FunctionExpression:
       return unchanged(createClosure(context, ast as ts.FunctionLikeDeclaration, state));
+    case ts.SyntaxKind.NewExpression:
+      return constructsWithoutThrowing(context, ast as ts.NewExpression) ? { normal: state } : unchanged(state);
     case ts.SyntaxKind.ContinueStatement:
       return unchanged(isOwned(state) ? { ...state, continuedAt: ast } : state);
     default:
@@ -246,7 +249,7 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
     if (usesResource(context, node, state)) state = { ...state, dormant: undefined };
   }
   // A release that throws (a second `release()` in pg) has still given the resource up.
-  if (releasesByMethod(context, node, state) || callsLocalReleaser(context, node, state)) {
+  if (releasesByMethod(context, node, state) || callsLocalReleaser(context, node, state) || releasesThroughOwner(context, node, state)) {
     return unchanged(withStatus(state, 'released'));
   }
   // Giving back another connection of the same kind (`source.release()` next to ours) does not

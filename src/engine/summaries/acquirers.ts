@@ -4,6 +4,7 @@ import { enclosingContainer, skipOuterExpressions } from '../ast.js';
 import { callbackFormAcquisitions, functionLiteral, receivedBy } from '../resources/callbacks.js';
 import { type Acquisition, acquisitionEvent, type ResourceModel } from '../resources/model.js';
 import type { ResourceDefinition } from '../resources/presets.js';
+import { type FieldServices, fieldsSetAtConstruction, methodsReleasingField } from '../dataflow/owners.js';
 import { type FunctionWithBody, programFunctionCalled } from './callees.js';
 
 /*
@@ -34,11 +35,45 @@ export class AcquirerSummaries {
   private readonly returned = new Map<ts.Node, ResourceDefinition | undefined | Computing>();
   private readonly loans = new Map<ts.Node, readonly Loan[] | Computing>();
 
+  private readonly owners = new Map<ts.Node, OwnedResource | undefined | Computing>();
+
   constructor(
     private readonly program: ts.Program,
     private readonly model: ResourceModel,
     private readonly releasesOnEveryPath: ReleasesOnEveryPath,
+    private readonly fieldServices: FieldServices,
   ) {}
+
+  /**
+   * `new Unit()` for a class of the program that acquires a connection into a field when it is
+   * constructed and has a method that releases that field: the object is the resource now, and
+   * that method (`dispose()`, `close()`) is its release.
+   */
+  acquisitionOfNew(node: ts.NewExpression): Acquisition | undefined {
+    const owner = programClassConstructed(node, this.program);
+    const owned = owner && this.ownedAtConstruction(owner);
+    if (!owned) return undefined;
+    return { call: node, event: node, resource: owned, pending: false, container: enclosingContainer(node), borrowed: false };
+  }
+
+  private ownedAtConstruction(owner: ts.ClassLikeDeclaration): OwnedResource | undefined {
+    const known = this.owners.get(owner);
+    if (known === 'computing') return undefined;
+    if (known !== undefined || this.owners.has(owner)) return known;
+    this.owners.set(owner, 'computing');
+    let found: OwnedResource | undefined;
+    for (const { field, value } of fieldsSetAtConstruction(owner)) {
+      const bare = unwrapAwait(value);
+      const acquisition = ts.isCallExpression(bare) ? this.directAcquisition(bare) : ts.isNewExpression(bare) ? this.acquisitionOfNew(bare) : undefined;
+      if (!acquisition) continue;
+      const releases = methodsReleasingField(this.fieldServices, owner, field, acquisition.resource);
+      if (releases.length === 0) continue;
+      found = ownedResource(acquisition.resource, releases, this.program.getTypeChecker());
+      break;
+    }
+    this.owners.set(owner, found);
+    return found;
+  }
 
   /**
    * The acquisitions `call` makes as a call of a function of the program: the connection it
@@ -168,6 +203,47 @@ export class AcquirerSummaries {
     }
     return this.acquisitionsOf(call).find((acquisition) => !acquisition.received);
   }
+}
+
+/** A class that owns a connection from its construction on, described as a resource of its own. */
+type OwnedResource = ResourceDefinition;
+
+/**
+ * The object as a resource: released by the class's methods that release the field, named after
+ * the connection it holds (messages say "the pg connection from `new Unit()`").
+ */
+function ownedResource(
+  held: ResourceDefinition,
+  releases: readonly (ts.MethodDeclaration | ts.PropertyDeclaration)[],
+  checker: ts.TypeChecker,
+): OwnedResource {
+  const names = releases.map((member) => (member.name as ts.Identifier).text);
+  const asyncRelease = releases.some((member) => isThenableType(checker, member, checker.getTypeAtLocation(member).getCallSignatures()[0]?.getReturnType() ?? checker.getAnyType()));
+  return {
+    name: held.name,
+    pools: [],
+    acquire: [],
+    callbacks: [],
+    release: names,
+    poolRelease: [],
+    queries: [],
+    poolQueries: [],
+    releaseToOwnPool: false,
+    connectsLazily: false,
+    asyncRelease,
+    suggestUsing: false,
+  };
+}
+
+/** The class `new X(…)` constructs, when the program declares it (not a library, not a declaration file). */
+function programClassConstructed(node: ts.NewExpression, program: ts.Program): ts.ClassLikeDeclaration | undefined {
+  const checker = program.getTypeChecker();
+  let symbol = checker.getSymbolAtLocation(node.expression);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const declaration = symbol?.declarations?.find(ts.isClassLike);
+  if (!declaration) return undefined;
+  const sourceFile = declaration.getSourceFile();
+  return sourceFile.isDeclarationFile || program.isSourceFileFromExternalLibrary(sourceFile) ? undefined : declaration;
 }
 
 /** The values a function returns: each `return` of its own body, or its expression body. */
