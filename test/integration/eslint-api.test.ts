@@ -109,7 +109,7 @@ describe('bad configuration', () => {
 
   it('names an unknown settings key', async () => {
     await expect(userESLint({ 'connection-leaks': { preset: ['pg'] } }).lintFiles(['src/safe.ts'])).rejects.toThrow(
-      "settings['connection-leaks'].preset: unknown setting",
+      "settings['connection-leaks']: unknown key \"preset\" (did you mean \"presets\"?)",
     );
   });
 

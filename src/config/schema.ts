@@ -1,0 +1,141 @@
+/**
+ * The JSON schema of the plugin's configuration: `settings['connection-leaks']` in an ESLint config,
+ * and the file of `connection-leaks audit --resources FILE` (the same shape). Pool types are
+ * typescript-eslint type-or-value specifiers, validated by typescript-eslint's own schema.
+ *
+ * The build writes it to `schema/resources.schema.json` (scripts/write-schema.js), so that users
+ * can point an editor at it; a test checks that the shipped file is this schema.
+ */
+import { typeOrValueSpecifiersSchema } from '@typescript-eslint/type-utils';
+import { presetNames } from '../engine/index.js';
+
+/** The keys of a user resource definition, in the order the docs and messages list them. */
+export const RESOURCE_KEYS = [
+  'name',
+  'pools',
+  'acquire',
+  'callbacks',
+  'release',
+  'poolRelease',
+  'queries',
+  'poolQueries',
+  'releaseToOwnPool',
+  'connectsLazily',
+  'asyncRelease',
+  'suggestUsing',
+] as const;
+
+/** The keys of the configuration object users write (`$schema` only lets a JSON file name its schema). */
+export const CONFIG_KEYS = ['presets', 'resources'] as const;
+
+export const CALLBACK_KEYS = ['method', 'resourceParameter', 'errorParameter', 'releaseParameter', 'borrowed'] as const;
+
+function methodNames(description: string, minItems = 0) {
+  return {
+    description,
+    type: 'array',
+    items: { type: 'string', minLength: 1 },
+    ...(minItems > 0 ? { minItems } : {}),
+  };
+}
+
+function flag(description: string) {
+  return { description, type: 'boolean', default: false };
+}
+
+function parameterIndex(description: string) {
+  return { description, type: 'integer', minimum: 0 };
+}
+
+const callbackSchema = {
+  description:
+    'A pool method that passes the resource to a callback instead of returning it (`pool.connect((err, client, done) => …)`). The callback is the last argument.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['method', 'resourceParameter'],
+  properties: {
+    method: { description: 'The pool method.', type: 'string', minLength: 1 },
+    resourceParameter: parameterIndex('Which parameter of the callback receives the resource (0 for the first).'),
+    errorParameter: parameterIndex('A parameter that is set when acquiring failed (the resource parameter is then empty).'),
+    releaseParameter: parameterIndex("A parameter that is a function releasing the resource (pg's `done`)."),
+    borrowed: flag(
+      "The pool gives the resource back itself when the callback's promise settles (generic-pool's `use(fn)`): the callback only borrows it. Otherwise (the default) the callback owns it and must release it.",
+    ),
+  },
+};
+
+const resourceSchema = {
+  description: 'A pooled resource of your own: the types of its pools, how a resource is taken from them and how it is given back.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'pools', 'acquire'],
+  // At least one way to give the resource back.
+  anyOf: [
+    { required: ['release'], properties: { release: { type: 'array', minItems: 1 } } },
+    { required: ['poolRelease'], properties: { poolRelease: { type: 'array', minItems: 1 } } },
+  ],
+  properties: {
+    name: {
+      description: 'The name shown in messages and in the audit inventory ("The db connection from …"). Must differ from the built-in presets and the other resources.',
+      type: 'string',
+      minLength: 1,
+    },
+    pools: {
+      ...typeOrValueSpecifiersSchema,
+      description:
+        "Types of the pools whose acquire methods hand out a resource, as typescript-eslint type specifiers: a type name, { from: 'file', name, path? }, { from: 'package', package, name } or { from: 'lib', name }. A subclass of a listed type is a pool too.",
+      minItems: 1,
+    },
+    acquire: methodNames('Methods on a pool that acquire and return the resource (or a promise of it).', 1),
+    callbacks: {
+      description: 'Methods on a pool that hand a resource to a callback. Default: none.',
+      type: 'array',
+      items: { $ref: '#/definitions/callback' },
+      default: [],
+    },
+    release: methodNames('Methods on the resource that give it back (release, destroy, close…). Give this or `poolRelease`, or both.'),
+    poolRelease: methodNames('Methods on the pool that give back the resource passed as their first argument (`pool.release(resource)`).'),
+    queries: {
+      ...methodNames(
+        "The resource's query methods. Any method of the resource that returns a promise is a query for no-unawaited-query; these names count too where the result is untyped. Default: none.",
+      ),
+      default: [],
+    },
+    poolQueries: {
+      ...methodNames('Methods on the pool itself that run a query on a connection of their own (`pool.query(…)`). Default: none.'),
+      default: [],
+    },
+    releaseToOwnPool: flag('The pool release only accepts resources borrowed from that same pool (generic-pool rejects any other).'),
+    connectsLazily: flag('The resource holds no connection until it is first used (TypeORM query runners): an exception before that leaks nothing.'),
+    asyncRelease: flag('The release returns a promise that must be awaited (fixes write `await`).'),
+    suggestUsing: flag('Fixes may offer `await using` (only when the resource\'s [Symbol.asyncDispose] releases it without side effects).'),
+  },
+};
+
+/** The schema of `settings['connection-leaks']` and of the audit's `--resources` file. */
+export const resourcesConfigSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'eslint-plugin-connection-leaks configuration',
+  description:
+    "settings['connection-leaks'] in an ESLint config, and the file of `connection-leaks audit --resources FILE`: the built-in presets to use and your own pooled resources. See docs/configuration.md.",
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { description: 'The schema of this file, for editors.', type: 'string' },
+    presets: {
+      description:
+        'Built-in presets to use. Default: all of them. May be empty only when `resources` is not (to check only your own pools).',
+      type: 'array',
+      items: { type: 'string', enum: [...presetNames] },
+    },
+    resources: {
+      description: 'Your own pooled resources, checked in addition to the presets.',
+      type: 'array',
+      items: { $ref: '#/definitions/resource' },
+    },
+  },
+  definitions: {
+    resource: resourceSchema,
+    callback: callbackSchema,
+  },
+};

@@ -1,0 +1,231 @@
+/**
+ * `settings['connection-leaks']`: built-in presets and user resources, validated against the
+ * shipped JSON schema (schema/resources.schema.json), each mistake one line naming its key.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AjvModule from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { resourcesFromSettings, SettingsError } from '../../rules/util/settings.js';
+import { resourcesFromConfig } from '../../src/config/resources.js';
+import { resourcesConfigSchema } from '../../src/config/schema.js';
+import { allPresets, builtInPresets, presetNames } from '../../src/engine/index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const P = "eslint-plugin-connection-leaks: settings['connection-leaks']";
+const presetList = presetNames.join(', ');
+
+const db = { name: 'db', pools: [{ from: 'file', name: 'DbPool', path: 'src/db.ts' }], acquire: ['lease'], release: ['giveBack'] };
+
+/** The message `resourcesFromSettings` throws for `config`, or undefined when it accepts it. */
+function errorOf(config: unknown): string | undefined {
+  try {
+    resourcesFromSettings({ 'connection-leaks': config });
+    return undefined;
+  } catch (error) {
+    expect(error).toBeInstanceOf(SettingsError);
+    return (error as Error).message;
+  }
+}
+
+const withResource = (resource: Record<string, unknown>) => ({ resources: [{ ...db, ...resource }] });
+const without = (key: string) => ({ resources: [Object.fromEntries(Object.entries(db).filter(([name]) => name !== key))] });
+const withPool = (pool: unknown) => withResource({ pools: [pool] });
+
+describe("settings['connection-leaks']: every mistake is one line naming its key", () => {
+  const cases: [string, unknown, string][] = [
+    ['not an object', ['pg'], `${P}: must be an object with "presets" and/or "resources"`],
+    ['null', null, `${P}: must be an object with "presets" and/or "resources"`],
+    ['a misspelt top-level key', { preset: ['pg'] }, `${P}: unknown key "preset" (did you mean "presets"?)`],
+    ['an unknown top-level key', { rules: {} }, `${P}: unknown key "rules"; known keys: presets, resources`],
+    ['presets not an array', { presets: 'pg' }, `${P}.presets: must be an array of preset names`],
+    ['a preset that is not a string', { presets: ['pg', 1] }, `${P}.presets[1]: must be a preset name (a string)`],
+    ['an unknown preset', { presets: ['PG'] }, `${P}.presets[0]: unknown preset "PG"; known presets: ${presetList}`],
+    [
+      'empty presets without resources',
+      { presets: [] },
+      `${P}.presets: is empty and there are no resources, so nothing would be checked; leave it out to use every preset (${presetList}), or add resources`,
+    ],
+    [
+      'empty presets with an empty resource list',
+      { presets: [], resources: [] },
+      `${P}.presets: is empty and there are no resources, so nothing would be checked; leave it out to use every preset (${presetList}), or add resources`,
+    ],
+    ['resources not an array', { resources: db }, `${P}.resources: must be an array of resource definitions`],
+    [
+      'a resource that is not an object',
+      { resources: ['db'] },
+      `${P}.resources[0]: must be a resource definition (an object with "name", "pools", "acquire" and "release" or "poolRelease")`,
+    ],
+    [
+      'a misspelt key in a resource (the release it misses is not the first thing said)',
+      { resources: [db, { ...db, name: 'other', release: undefined, relase: ['giveBack'] }] },
+      `${P}.resources[1]: unknown key "relase" (did you mean "release"?)`,
+    ],
+    ['a key in another case', withResource({ poolrelease: ['release'] }), `${P}.resources[0]: unknown key "poolrelease" (did you mean "poolRelease"?)`],
+    [
+      'an unknown key in a resource',
+      withResource({ timeout: 5 }),
+      `${P}.resources[0]: unknown key "timeout"; known keys: name, pools, acquire, callbacks, release, poolRelease, queries, poolQueries, releaseToOwnPool, connectsLazily, asyncRelease, suggestUsing`,
+    ],
+    ['acquire as a string', withResource({ acquire: 'lease' }), `${P}.resources[0].acquire: must be an array of method names`],
+    ['acquire empty', withResource({ acquire: [] }), `${P}.resources[0].acquire: must list at least one method name`],
+    ['an empty method name', withResource({ acquire: ['lease', ''] }), `${P}.resources[0].acquire[1]: must be a method name (a non-empty string)`],
+    ['queries not an array', withResource({ queries: 'run' }), `${P}.resources[0].queries: must be an array of method names`],
+    ['acquire missing', without('acquire'), `${P}.resources[0]: missing required key "acquire"`],
+    ['name missing', without('name'), `${P}.resources[0]: missing required key "name"`],
+    ['pools missing', without('pools'), `${P}.resources[0]: missing required key "pools"`],
+    ['an empty name', withResource({ name: '' }), `${P}.resources[0].name: must be a non-empty string`],
+    [
+      'no release method',
+      without('release'),
+      `${P}.resources[0]: no way to release the resource: give "release" (methods of the resource) or "poolRelease" (methods of the pool), with at least one method name`,
+    ],
+    [
+      'release and poolRelease both empty',
+      withResource({ release: [], poolRelease: [] }),
+      `${P}.resources[0]: no way to release the resource: give "release" (methods of the resource) or "poolRelease" (methods of the pool), with at least one method name`,
+    ],
+    ['pools not an array', withResource({ pools: 'DbPool' }), `${P}.resources[0].pools: must be an array of type specifiers`],
+    ['pools empty', withResource({ pools: [] }), `${P}.resources[0].pools: must list at least one pool type`],
+    [
+      'a specifier that is neither a name nor an object',
+      withPool(42),
+      `${P}.resources[0].pools[0]: must be a type specifier: a type name, or an object with "from" ("file", "lib" or "package") and "name"`,
+    ],
+    ['a specifier with an unknown from', withPool({ from: 'npm', package: 'pg', name: 'Pool' }), `${P}.resources[0].pools[0].from: must be "file", "lib" or "package"`],
+    ['a specifier without from', withPool({ name: 'Pool' }), `${P}.resources[0].pools[0]: missing required key "from"`],
+    ['a package specifier without its package', withPool({ from: 'package', name: 'Pool' }), `${P}.resources[0].pools[0]: missing required key "package"`],
+    ['a misspelt key in a package specifier', withPool({ from: 'package', pakage: 'pg', name: 'Pool' }), `${P}.resources[0].pools[0]: unknown key "pakage" (did you mean "package"?)`],
+    ['a key of another specifier shape', withPool({ from: 'file', package: 'pg', name: 'Pool' }), `${P}.resources[0].pools[0]: unknown key "package"; known keys: from, name, path`],
+    ['a specifier name that is a number', withPool({ from: 'file', name: 7 }), `${P}.resources[0].pools[0].name: must be a type name or an array of type names`],
+    ['a specifier name list that is empty', withPool({ from: 'lib', name: [] }), `${P}.resources[0].pools[0].name: must list at least one type name`],
+    ['a specifier name listed twice', withPool({ from: 'package', package: 'x', name: ['Pool', 'Pool'] }), `${P}.resources[0].pools[0].name: lists "Pool" twice`],
+    ['a file path that is not a string', withPool({ from: 'file', name: 'DbPool', path: ['src/db.ts'] }), `${P}.resources[0].pools[0].path: must be a file path (a string)`],
+    ['a flag that is not a boolean', withResource({ asyncRelease: 'yes' }), `${P}.resources[0].asyncRelease: must be true or false`],
+    ['callbacks not an array', withResource({ callbacks: { method: 'lease' } }), `${P}.resources[0].callbacks: must be an array of callback forms`],
+    [
+      'a negative callback parameter',
+      withResource({ callbacks: [{ method: 'lease', resourceParameter: -1 }] }),
+      `${P}.resources[0].callbacks[0].resourceParameter: must be a parameter index (an integer, 0 for the first parameter)`,
+    ],
+    [
+      'a misspelt callback key',
+      withResource({ callbacks: [{ method: 'lease', resourceParamter: 1 }] }),
+      `${P}.resources[0].callbacks[0]: unknown key "resourceParamter" (did you mean "resourceParameter"?)`,
+    ],
+    ['a callback without its method', withResource({ callbacks: [{ resourceParameter: 0 }] }), `${P}.resources[0].callbacks[0]: missing required key "method"`],
+    [
+      'a resource named like a preset',
+      withResource({ name: 'pg' }),
+      `${P}.resources[0].name: "pg" is the name of a built-in preset; give the resource a name of its own`,
+    ],
+    [
+      'two resources of one name',
+      { resources: [db, { ...db, pools: ['OtherPool'] }] },
+      `${P}.resources[1].name: "db" is already the name of resources[0]; give each resource a name of its own`,
+    ],
+    ['the first mistake in document order', { resources: [{ ...db, acquire: 'lease' }, { ...db, name: 7 }] }, `${P}.resources[0].acquire: must be an array of method names`],
+  ];
+
+  it.each(cases)('%s', (_, config, message) => {
+    expect(errorOf(config)).toBe(message);
+    expect(message).not.toContain('\n');
+  });
+});
+
+describe("settings['connection-leaks']: what the rules look for", () => {
+  it('every preset when the settings are absent or empty', () => {
+    expect(resourcesFromSettings(undefined)).toBe(allPresets);
+    expect(resourcesFromSettings({})).toBe(allPresets);
+    expect(resourcesFromSettings({ 'connection-leaks': {} })).toBe(allPresets);
+  });
+
+  it('every preset plus the user resources, with their documented defaults', () => {
+    const resources = resourcesFromSettings({ 'connection-leaks': { resources: [db] } });
+    expect(resources.map((resource) => resource.name)).toEqual([...presetNames, 'db']);
+    expect(resources.at(-1)).toEqual({
+      name: 'db',
+      pools: [{ from: 'file', name: 'DbPool', path: 'src/db.ts' }],
+      acquire: ['lease'],
+      callbacks: [],
+      release: ['giveBack'],
+      poolRelease: [],
+      queries: [],
+      poolQueries: [],
+      releaseToOwnPool: false,
+      connectsLazily: false,
+      asyncRelease: false,
+      suggestUsing: false,
+    });
+  });
+
+  it('presets: [] with resources: only the user resources', () => {
+    expect(resourcesFromSettings({ 'connection-leaks': { presets: [], resources: [db] } }).map((resource) => resource.name)).toEqual(['db']);
+  });
+
+  it('the listed presets (each once) plus the user resources, every key given', () => {
+    const full = {
+      name: 'jobs',
+      pools: ['JobPool', { from: 'package', package: 'job-queue', name: ['Pool', 'Cluster'] }, { from: 'lib', name: 'Worker' }],
+      acquire: ['checkout'],
+      callbacks: [{ method: 'withWorker', resourceParameter: 1, errorParameter: 0, releaseParameter: 2 }, { method: 'use', resourceParameter: 0, borrowed: true }],
+      release: ['checkin'],
+      poolRelease: ['checkin', 'discard'],
+      queries: ['send'],
+      poolQueries: ['send'],
+      releaseToOwnPool: true,
+      connectsLazily: true,
+      asyncRelease: true,
+      suggestUsing: true,
+    };
+    const resources = resourcesFromSettings({ 'connection-leaks': { $schema: './schema.json', presets: ['mysql2', 'pg', 'mysql2'], resources: [full] } });
+    expect(resources[0]).toBe(builtInPresets.mysql2);
+    expect(resources[1]).toBe(builtInPresets.pg);
+    expect(resources[2]).toEqual({
+      ...full,
+      callbacks: [
+        { method: 'withWorker', resourceParameter: 1, errorParameter: 0, releaseParameter: 2, borrowed: false },
+        { method: 'use', resourceParameter: 0, borrowed: true },
+      ],
+    });
+    expect(resources).toHaveLength(3);
+  });
+
+  it('poolRelease alone is a way to release', () => {
+    expect(errorOf({ resources: [{ ...db, release: undefined, poolRelease: ['giveBack'] }] })).toBeUndefined();
+  });
+
+  it('is parsed once per settings object', () => {
+    const settings = { 'connection-leaks': { resources: [db] } };
+    const first = resourcesFromSettings(settings);
+    expect(resourcesFromSettings(settings)).toBe(first);
+    expect(resourcesFromSettings({ 'connection-leaks': settings['connection-leaks'] })).toBe(first);
+    expect(resourcesFromSettings({ 'connection-leaks': { resources: [db] } })).not.toBe(first);
+  });
+
+  it('is the same code as the audit reads a --resources file with', () => {
+    expect(() => resourcesFromConfig({ resources: [{ ...db, acquire: 'lease' }] })).toThrow(/^resources\[0\]\.acquire: must be an array of method names$/);
+  });
+});
+
+describe('the shipped JSON schema', () => {
+  const shipped = JSON.parse(readFileSync(path.join(root, 'schema/resources.schema.json'), 'utf8')) as object;
+
+  it('is the schema the plugin validates with (`npm run build` writes it)', () => {
+    expect(shipped).toEqual(JSON.parse(JSON.stringify(resourcesConfigSchema)));
+  });
+
+  it('compiles in strict mode, names every preset, and takes the examples of docs/configuration.md and docs/audit.md', () => {
+    const validate = new AjvModule.default({ strict: true }).compile(shipped);
+    const docs = ['docs/configuration.md', 'docs/audit.md'].map((file) => readFileSync(path.join(root, file), 'utf8')).join('\n');
+    const examples = [...docs.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => JSON.parse(match[1]!) as unknown);
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    for (const example of examples) {
+      expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
+      expect(() => resourcesFromConfig(example)).not.toThrow();
+    }
+    expect((shipped as { properties: { presets: { items: { enum: string[] } } } }).properties.presets.items.enum).toEqual(presetNames);
+  });
+});
