@@ -34,5 +34,5 @@ export function enclosingContainer(node: ts.Node): FunctionContainer {
   while (current && !ts.isFunctionLike(current) && !ts.isSourceFile(current) && !ts.isClassStaticBlockDeclaration(current)) {
     current = current.parent;
   }
-  return (current ?? node.getSourceFile()) as FunctionContainer;
+  return current ?? node.getSourceFile();
 }

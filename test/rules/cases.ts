@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RuleTester } from '@typescript-eslint/rule-tester';
@@ -30,7 +29,7 @@ const preambles: Record<Preset, string> = {
     "import { DataSource, type QueryRunner } from 'typeorm';\ndeclare const dataSource: DataSource; declare function use(runner: QueryRunner): void;",
   mariadb:
     "import type { Pool, PoolConnection } from 'mariadb';\ndeclare const pool: Pool; declare function use(connection: PoolConnection): void;",
-  // The types of node-oracledb are `@types/oracledb` (see `hasOracledbTypes`).
+  // The types of node-oracledb are `@types/oracledb` (a devDependency).
   oracledb:
     "import type { Connection, Pool } from 'oracledb';\ndeclare const pool: Pool; declare function use(connection: Connection): void;",
   mongodb:
@@ -111,16 +110,3 @@ export const idioms: Record<Preset, { acquire: string; call: string; release: (n
 
 export const presets: readonly Preset[] = ['pg', 'mysql2', 'generic-pool', 'typeorm'];
 
-/**
- * Whether the fixture project resolves node-oracledb's types. The `oracledb` package ships none:
- * they are `@types/oracledb`, and without them every oracledb value is `any` and nothing matches.
- * Suites leave their oracledb cases out (and say so) when they are missing.
- */
-export const hasOracledbTypes: boolean = (() => {
-  try {
-    createRequire(path.join(fixturesDir, 'file.ts')).resolve('@types/oracledb/package.json');
-    return true;
-  } catch {
-    return false;
-  }
-})();

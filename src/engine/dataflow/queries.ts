@@ -355,6 +355,7 @@ export function isQueryOn(context: OwnershipContext, call: ts.CallExpression, st
   if (isPromiseChainCall(call, skipOuterExpressions(call.expression))) return false;
   if (!isResource(context, receiver, state)) return false;
   const type = context.checker.getTypeAtLocation(call);
-  if (isThenableType(context.checker, call, type)) return true;
-  return resource.queries.includes(name) && (type.flags & ts.TypeFlags.Any) !== 0;
+  // A lazy builder (knex) runs nothing until it is awaited: only its named query methods count.
+  if (!resource.lazyQueries && isThenableType(context.checker, call, type)) return true;
+  return resource.queries.includes(name) && (resource.lazyQueries || (type.flags & ts.TypeFlags.Any) !== 0);
 }

@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { calledMethodName } from '../resources/model.js';
 import { getWellKnownSymbolPropertyOfType } from 'ts-api-utils';
 import { isAssignmentOperator, isAsyncFunction, skipOuterExpressions } from '../ast.js';
 import type { AcquisitionVerdict } from '../dataflow/analyze.js';
@@ -58,6 +59,9 @@ export function leakFixes(verdict: AcquisitionVerdict, services: FlowServices): 
   const releases = releasesOf(verdict, plain, checker);
   const rest = plain.block.statements.slice(plain.block.statements.indexOf(plain.statement) + 1);
   if (releases.length === 0) return { suggestions: releaseSuggestions(verdict, plain, rest, source, checker) };
+  // A commit ends the resource only when the work succeeded: in a `finally` it would commit a failure.
+  const commits = acquisition.resource.commits ?? [];
+  if (releases.some((release) => commits.includes(calledMethodName(release) ?? ''))) return NO_FIXES;
   const autofix = moveReleaseIntoFinally(plain, rest, releases, source, checker);
   return autofix ? { autofix, suggestions: [] } : NO_FIXES;
 }

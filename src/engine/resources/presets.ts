@@ -46,6 +46,17 @@ export interface ResourceDefinition {
    * open transaction even on error paths, so the preset turns it off.
    */
   readonly suggestUsing: boolean;
+  /**
+   * Release methods that end the resource only when the work succeeded (knex's `commit()`): they
+   * count as a release on the path that calls them, but no fix ever moves one into a `finally`.
+   * None when absent.
+   */
+  readonly commits?: readonly string[];
+  /**
+   * Whether the promise-like values the resource's methods return are lazy builders that run
+   * nothing until awaited (knex): then only the `queries` named are queries. False when absent.
+   */
+  readonly lazyQueries?: boolean;
 }
 
 /**
@@ -220,6 +231,7 @@ const knex: ResourceDefinition = {
     { method: 'savepoint', resourceParameter: 0, borrowed: true },
   ],
   release: ['rollback', 'commit'],
+  commits: ['commit'],
   poolRelease: [],
   queries: [],
   poolQueries: [],
@@ -227,6 +239,8 @@ const knex: ResourceDefinition = {
   connectsLazily: false,
   asyncRelease: true,
   suggestUsing: false,
+  // `trx('users').insert(…)`, `trx.select(…)` build queries that run only when awaited.
+  lazyQueries: true,
 };
 
 export const builtInPresets = { pg, mysql2, 'generic-pool': genericPool, typeorm, mariadb, oracledb, mongodb, knex } as const;
