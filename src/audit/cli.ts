@@ -3,11 +3,12 @@
  * `connection-leaks audit`: every place a codebase takes a connection, and which ones can leak,
  * through the same engine as the ESLint rules (loaded with ts-morph). See docs/audit.md.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import type { RuleName } from '../engine/index.js';
+import { ConfigError, resourcesFromConfig } from '../config/resources.js';
+import type { ResourceDefinition, RuleName } from '../engine/index.js';
 import plugin from '../index.js';
 import { applyAutofixes, MAX_FIX_PASSES } from './fix.js';
 import { formatSarif } from './format/sarif.js';
@@ -17,7 +18,7 @@ import type { AuditReport } from './report.js';
 import { type AuditOptions, RULE_NAMES, runAudit, UsageError } from './run.js';
 
 const USAGE =
-  'Usage: connection-leaks audit [paths…] [--project tsconfig.json] [--format text|json|sarif] [--output FILE] [--fix] [--rules a,b] [--shard K/N] [--quiet]\n' +
+  'Usage: connection-leaks audit [paths…] [--project tsconfig.json] [--format text|json|sarif] [--output FILE] [--fix] [--rules a,b] [--resources FILE] [--shard K/N] [--quiet]\n' +
   '       connection-leaks merge report.json… [--format text|json|sarif] [--output FILE]';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -62,6 +63,7 @@ function audit(args: readonly string[], cwd: string): number {
     ...OUTPUT_OPTIONS,
     project: { type: 'string', short: 'p' },
     rules: { type: 'string' },
+    resources: { type: 'string' },
     shard: { type: 'string' },
     fix: { type: 'boolean', default: false },
   });
@@ -72,11 +74,13 @@ function audit(args: readonly string[], cwd: string): number {
     if (!existsSync(path.resolve(cwd, selected))) throw new UsageError(`no such file or directory: ${selected}`);
   }
   const shard = parseShard(values.shard);
+  const resources = values.resources === undefined ? undefined : loadResources(values.resources, cwd);
   const options: AuditOptions = {
     project,
     root: cwd,
     paths: positionals,
     rules: parseRules(values.rules),
+    ...(resources ? { resources } : {}),
     version: plugin.meta.version,
     ...(shard ? { shard } : {}),
   };
@@ -158,6 +162,39 @@ function parseRules(list: string | undefined): RuleName[] {
     if (!(RULE_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown rule '${name}'; rules: ${RULE_NAMES.join(', ')}`);
   }
   return names as RuleName[];
+}
+
+/**
+ * `--resources FILE`: JSON of the shape of `settings['connection-leaks']` (presets and user
+ * resources), validated by the same code as the ESLint settings. Every mistake is a usage error.
+ */
+function loadResources(file: string, cwd: string): readonly ResourceDefinition[] {
+  const fail = (problem: string) => new UsageError(`--resources ${file}: ${problem}`);
+  const absolute = path.resolve(cwd, file);
+  if (!existsSync(absolute)) throw fail('no such file');
+  if (!statSync(absolute).isFile()) throw fail('not a file');
+  const text = readFileSync(absolute, 'utf8').replace(/^\uFEFF/, '');
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (error) {
+    throw fail(`not valid JSON: ${jsonErrorOf(error as Error, text)}`);
+  }
+  try {
+    return resourcesFromConfig(config);
+  } catch (error) {
+    if (error instanceof ConfigError) throw fail(error.message);
+    throw error;
+  }
+}
+
+/** JSON.parse's message on one line, with the line and column of the position it names (Node 20 gives only the offset). */
+function jsonErrorOf(error: Error, text: string): string {
+  const message = error.message.replace(/\s+/g, ' ');
+  const position = /at position (\d+)/.exec(message);
+  if (!position || /\(line \d+/.test(message)) return message;
+  const before = text.slice(0, Number(position[1])).split('\n');
+  return `${message} (line ${before.length}, column ${before[before.length - 1]!.length + 1})`;
 }
 
 function useColor(): boolean {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Project, ts as morphTs } from 'ts-morph';
+import { type FileSystemHost, Project, ts as morphTs } from 'ts-morph';
 import ts from 'typescript';
 import {
   allPresets,
@@ -10,6 +10,7 @@ import {
   noEscapingConnectionMessages,
   noLeakedConnectionMessages,
   noUnawaitedQueryMessages,
+  type ResourceDefinition,
   type RuleName,
 } from '../engine/index.js';
 import { type AcquisitionSite, type AuditFinding, type AuditReport, byPlace, outcomeOf, SCHEMA_VERSION } from './report.js';
@@ -24,6 +25,8 @@ export interface AuditOptions {
   /** Only files under these paths (files or directories); all of the project's files when empty. */
   readonly paths: readonly string[];
   readonly rules: readonly RuleName[];
+  /** What to look for (from `--resources FILE`); every built-in preset by default. */
+  readonly resources?: readonly ResourceDefinition[];
   /** Only the files of shard `index` (1-based) of `count`, for CI jobs that split one audit. */
   readonly shard?: { readonly index: number; readonly count: number };
   readonly version: string;
@@ -51,7 +54,7 @@ export function runAudit(options: AuditOptions): AuditReport {
   // Enum values differ between minors: the engine would misread ts-morph's trees.
   const [bundled, own]: string[] = [morphTs.versionMajorMinor, ts.versionMajorMinor];
   if (bundled !== own) throw new UsageError(`ts-morph bundles TypeScript ${bundled} but the engine uses ${own}; install matching versions`);
-  const project = new Project({ tsConfigFilePath: options.project, skipAddingFilesFromTsConfig: false });
+  const project = new Project({ tsConfigFilePath: options.project, skipAddingFilesFromTsConfig: false, fileSystem: rootedAt(path.dirname(options.project)) });
   const program = asEngineProgram(project.getProgram().compilerObject);
   const files = program
     .getSourceFiles()
@@ -59,10 +62,11 @@ export function runAudit(options: AuditOptions): AuditReport {
     .sort((a, b) => (relative(options.root, a.fileName) < relative(options.root, b.fileName) ? -1 : 1))
     // Round-robin over the sorted paths: deterministic, and shards of similar size.
     .filter((_, index) => !options.shard || index % options.shard.count === options.shard.index - 1);
+  const resources = options.resources ?? allPresets;
   const findings: AuditFinding[] = [];
   const acquisitions: AcquisitionSite[] = [];
   files.forEach((file, index) => {
-    const analysis = analyzeSourceFile(file, program, { throwModel: 'every-call', resources: allPresets });
+    const analysis = analyzeSourceFile(file, program, { throwModel: 'every-call', resources });
     const seen = new Set<string>();
     for (const finding of analysis.findings) {
       if (!options.rules.includes(finding.rule)) continue;
@@ -90,6 +94,24 @@ export function runAudit(options: AuditOptions): AuditReport {
     findings: findings.sort(byPlace),
     acquisitions: acquisitions.sort(byPlace),
   };
+}
+
+/**
+ * The real file system, with the tsconfig's directory as the program's current directory — as in
+ * ESLint, whose project service gives each tsconfig's program its own directory. A type specifier's
+ * `{ from: 'file', path }` is relative to it (typescript-eslint's `typeMatchesSpecifier` joins it
+ * to `program.getCurrentDirectory()`), so the same settings match the same types in both.
+ */
+function rootedAt(directory: string): FileSystemHost {
+  const real = new Project().getFileSystem();
+  return new Proxy(real, {
+    get(target, key) {
+      if (key === 'getCurrentDirectory') return () => directory;
+      const value: unknown = Reflect.get(target, key, target);
+      // Its methods use private fields: call them on the real host.
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /**

@@ -3,7 +3,7 @@
  * `npm run build` (as `npm test` does).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import type * as Sarif from 'sarif';
 import ts from 'typescript';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
+import { presetNames } from '../../src/engine/index.js';
 import plugin from '../../src/index.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,6 +22,7 @@ const cli = path.join(repo, 'dist/src/audit/cli.js');
 const demo = path.join(repo, 'fixtures/demo');
 const userProject = path.join(repo, 'fixtures/user-project');
 const clean = path.join(repo, 'fixtures/audit-clean');
+const userPool = path.join(repo, 'fixtures/user-pool-project');
 
 function audit(cwd: string, ...args: string[]) {
   const result = spawnSync(process.execPath, [cli, 'audit', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -41,14 +43,15 @@ function jsonAudit(cwd: string, ...args: string[]): JsonReport {
   return JSON.parse(stdout) as JsonReport;
 }
 
-/** What ESLint with `configs.recommended` reports on the same project, as (file, line, rule). */
-async function eslintReports(root: string): Promise<string[]> {
+/** What ESLint with `configs.recommended` (and `settings`) reports on the same project, as (file, line, rule). */
+async function eslintReports(root: string, settings?: Record<string, unknown>): Promise<string[]> {
   const eslint = new ESLint({
     cwd: root,
     overrideConfigFile: true,
     overrideConfig: [
       { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: root } } },
       plugin.configs.recommended as never,
+      ...(settings ? [{ settings }] : []),
     ],
   });
   const results = await eslint.lintFiles(['src/**/*.ts']);
@@ -225,6 +228,78 @@ describe('connection-leaks audit', () => {
       const mixed = spawnSync(process.execPath, [cli, 'merge', shards[0]!, sarifShards[0]!], { cwd: demo, encoding: 'utf8' });
       expect(mixed.status).toBe(2);
       expect(mixed.stderr).toBe('connection-leaks: merge takes reports of one format: all `--format json` or all `--format sarif`\n');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('connection-leaks audit --resources FILE', () => {
+  const places = (report: JsonReport, prefix = '') => report.findings.map((finding) => `${finding.file.slice(prefix.length)}:${finding.line}:${finding.rule}`);
+
+  it('checks the user pool and the listed presets only, exactly as ESLint with the same file as its settings', async () => {
+    const report = jsonAudit(userPool, '--resources', 'connection-leaks.json');
+    // The file as eslint.config.js would import it (`with { type: 'json' }`), $schema and all.
+    const shared = JSON.parse(readFileSync(path.join(userPool, 'connection-leaks.json'), 'utf8')) as Record<string, unknown>;
+    expect(places(report).sort()).toEqual(await eslintReports(userPool, { 'connection-leaks': shared }));
+    expect(places(report)).toEqual([
+      'src/accounts.ts:14:no-leaked-connection',
+      'src/accounts.ts:25:no-unawaited-query',
+      'src/accounts.ts:32:no-unawaited-query',
+      'src/legacy.ts:9:no-leaked-connection',
+    ]);
+    expect(report.findings[0]!.message).toBe(
+      'The db connection from `db.lease()` leaks when an exception is thrown: it is not released when `lease.run(…)` on line 15 throws. Move the release into a `finally` block so that a failure gives it back to the pool too.',
+    );
+    expect(report.acquisitions.map((site) => `${site.resource} ${site.file}:${site.line} ${site.outcome}`)).toEqual([
+      'db src/accounts.ts:4 released',
+      'db src/accounts.ts:14 leaking',
+      'db src/accounts.ts:23 released',
+      'pg src/legacy.ts:9 leaking',
+    ]);
+    // Without the file: every preset (the mysql2 leak too) and no user pool.
+    expect(places(jsonAudit(userPool))).toEqual(['src/legacy.ts:9:no-leaked-connection', 'src/legacy.ts:17:no-leaked-connection']);
+  });
+
+  it("resolves a specifier's file path from the tsconfig's directory, as ESLint's project service does, wherever the audit runs", () => {
+    const fromRepo = jsonAudit(repo, '--project', 'fixtures/user-pool-project/tsconfig.json', '--resources', 'fixtures/user-pool-project/connection-leaks.json');
+    expect(places(fromRepo, 'fixtures/user-pool-project/')).toEqual(places(jsonAudit(userPool, '--resources', 'connection-leaks.json')));
+  });
+
+  it('exits 2 with one line for a missing file, a directory, invalid JSON and each schema error', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'connection-leaks-resources-'));
+    try {
+      const file = (name: string, text: string) => {
+        const written = path.join(directory, name);
+        writeFileSync(written, text);
+        return written;
+      };
+      const schemaError = file('acquire.json', JSON.stringify({ resources: [{ name: 'db', pools: ['DbPool'], acquire: 'lease', release: ['giveBack'] }] }));
+      const typo = file('typo.json', JSON.stringify({ preset: ['pg'] }));
+      const misspelt = file('relase.json', JSON.stringify({ presets: [], resources: [{ name: 'db', pools: ['DbPool'], acquire: ['lease'], relase: ['giveBack'] }] }));
+      const clash = file('clash.json', JSON.stringify({ resources: [{ name: 'pg', pools: ['DbPool'], acquire: ['lease'], release: ['giveBack'] }] }));
+      const empty = file('empty.json', JSON.stringify({ presets: [] }));
+      const cases: [string, string][] = [
+        ['nowhere.json', 'connection-leaks: --resources nowhere.json: no such file\n'],
+        ['src', 'connection-leaks: --resources src: not a file\n'],
+        [schemaError, `connection-leaks: --resources ${schemaError}: resources[0].acquire: must be an array of method names\n`],
+        [typo, `connection-leaks: --resources ${typo}: unknown key "preset" (did you mean "presets"?)\n`],
+        [misspelt, `connection-leaks: --resources ${misspelt}: resources[0]: unknown key "relase" (did you mean "release"?)\n`],
+        [clash, `connection-leaks: --resources ${clash}: resources[0].name: "pg" is the name of a built-in preset; give the resource a name of its own\n`],
+        [
+          empty,
+          `connection-leaks: --resources ${empty}: presets: is empty and there are no resources, so nothing would be checked; leave it out to use every preset (${presetNames.join(', ')}), or add resources\n`,
+        ],
+      ];
+      for (const [resources, message] of cases) {
+        const { code, stdout, stderr } = audit(userPool, '--resources', resources);
+        expect({ code, stdout, stderr }).toEqual({ code: 2, stdout: '', stderr: message });
+      }
+      const notJson = file('broken.json', '{\n  "resources": [\n    { "name": "db", }\n  ]\n}\n');
+      const broken = audit(userPool, '--resources', notJson);
+      expect(broken.code).toBe(2);
+      expect(broken.stdout).toBe('');
+      expect(broken.stderr).toMatch(new RegExp(`^connection-leaks: --resources ${notJson.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON: [^\n]*line 3[^\n]*\n$`));
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
