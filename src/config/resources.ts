@@ -44,6 +44,10 @@ export interface UserResourceDefinition {
   readonly asyncRelease?: boolean;
   /** Default: false. */
   readonly suggestUsing?: boolean;
+  /** Default: []; each one also in `release`. */
+  readonly commits?: readonly string[];
+  /** Default: false. */
+  readonly lazyQueries?: boolean;
 }
 
 /** `settings['connection-leaks']`, and the audit's `--resources` file. */
@@ -101,6 +105,11 @@ export function resourcesFromConfig(raw: unknown): readonly ResourceDefinition[]
       throw new ConfigError(`resources[${index}].name`, `"${resource.name}" is already the name of resources[${first}]; give each resource a name of its own`);
     }
     seen.set(resource.name, index);
+    (resource.commits ?? []).forEach((method, at) => {
+      if (!(resource.release ?? []).includes(method)) {
+        throw new ConfigError(`resources[${index}].commits[${at}]`, `"${method}" must also be listed in "release" (a commit is a release that only a successful path makes)`);
+      }
+    });
   });
   if (config.presets === undefined && own.length === 0) return allPresets;
   const presets =
@@ -131,6 +140,8 @@ export function withDefaults(resource: UserResourceDefinition): ResourceDefiniti
     connectsLazily: resource.connectsLazily ?? false,
     asyncRelease: resource.asyncRelease ?? false,
     suggestUsing: resource.suggestUsing ?? false,
+    commits: resource.commits ?? [],
+    lazyQueries: resource.lazyQueries ?? false,
   });
 }
 
@@ -278,11 +289,11 @@ const EXPECTED: Record<string, string> = {
   'resources/*/callbacks/*/releaseParameter': 'a parameter index (an integer, 0 for the first parameter)',
   'resources/*/callbacks/*/borrowed': 'true or false',
 };
-for (const key of ['acquire', 'release', 'poolRelease', 'queries', 'poolQueries']) {
+for (const key of ['acquire', 'release', 'poolRelease', 'queries', 'poolQueries', 'commits']) {
   EXPECTED[`resources/*/${key}`] = 'an array of method names';
   EXPECTED[`resources/*/${key}/*`] = 'a method name (a non-empty string)';
 }
-for (const key of ['releaseToOwnPool', 'connectsLazily', 'asyncRelease', 'suggestUsing']) EXPECTED[`resources/*/${key}`] = 'true or false';
+for (const key of ['releaseToOwnPool', 'connectsLazily', 'asyncRelease', 'suggestUsing', 'lazyQueries']) EXPECTED[`resources/*/${key}`] = 'true or false';
 
 function expectedAt(path: readonly Segment[]): string {
   return EXPECTED[pattern(path)] ?? 'valid here';

@@ -23,6 +23,8 @@ export const RESOURCE_KEYS = [
   'connectsLazily',
   'asyncRelease',
   'suggestUsing',
+  'commits',
+  'lazyQueries',
 ] as const;
 
 /** The keys of the configuration object users write (`$schema` only lets a JSON file name its schema). */
@@ -109,6 +111,13 @@ const resourceSchema = {
     connectsLazily: flag('The resource holds no connection until it is first used (TypeORM query runners): an exception before that leaks nothing.'),
     asyncRelease: flag('The release returns a promise that must be awaited (fixes write `await`).'),
     suggestUsing: flag('Fixes may offer `await using` (only when the resource\'s [Symbol.asyncDispose] releases it without side effects).'),
+    commits: {
+      ...methodNames(
+        "Release methods that end the resource only when the work succeeded (a transaction's `commit()`): they count as a release on the path that calls them, but no fix moves one into a `finally`. Each must also be listed in `release`. Default: none.",
+      ),
+      default: [],
+    },
+    lazyQueries: flag('The promise-like values the resource\'s methods return are lazy builders that run nothing until awaited (knex): then only the `queries` named are queries.'),
   },
 };
 

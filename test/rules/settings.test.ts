@@ -67,7 +67,7 @@ describe("settings['connection-leaks']: every mistake is one line naming its key
     [
       'an unknown key in a resource',
       withResource({ timeout: 5 }),
-      `${P}.resources[0]: unknown key "timeout"; known keys: name, pools, acquire, callbacks, release, poolRelease, queries, poolQueries, releaseToOwnPool, connectsLazily, asyncRelease, suggestUsing`,
+      `${P}.resources[0]: unknown key "timeout"; known keys: name, pools, acquire, callbacks, release, poolRelease, queries, poolQueries, releaseToOwnPool, connectsLazily, asyncRelease, suggestUsing, commits, lazyQueries`,
     ],
     ['acquire as a string', withResource({ acquire: 'lease' }), `${P}.resources[0].acquire: must be an array of method names`],
     ['acquire empty', withResource({ acquire: [] }), `${P}.resources[0].acquire: must list at least one method name`],
@@ -104,6 +104,12 @@ describe("settings['connection-leaks']: every mistake is one line naming its key
     ['a specifier name listed twice', withPool({ from: 'package', package: 'x', name: ['Pool', 'Pool'] }), `${P}.resources[0].pools[0].name: lists "Pool" twice`],
     ['a file path that is not a string', withPool({ from: 'file', name: 'DbPool', path: ['src/db.ts'] }), `${P}.resources[0].pools[0].path: must be a file path (a string)`],
     ['a flag that is not a boolean', withResource({ asyncRelease: 'yes' }), `${P}.resources[0].asyncRelease: must be true or false`],
+    ['commits not an array', withResource({ commits: 'commit' }), `${P}.resources[0].commits: must be an array of method names`],
+    [
+      'a commit that is not a release',
+      withResource({ release: ['rollback'], commits: ['commit'] }),
+      `${P}.resources[0].commits[0]: "commit" must also be listed in "release" (a commit is a release that only a successful path makes)`,
+    ],
     ['callbacks not an array', withResource({ callbacks: { method: 'lease' } }), `${P}.resources[0].callbacks: must be an array of callback forms`],
     [
       'a negative callback parameter',
@@ -158,6 +164,8 @@ describe("settings['connection-leaks']: what the rules look for", () => {
       connectsLazily: false,
       asyncRelease: false,
       suggestUsing: false,
+      commits: [],
+      lazyQueries: false,
     });
   });
 
@@ -179,6 +187,8 @@ describe("settings['connection-leaks']: what the rules look for", () => {
       connectsLazily: true,
       asyncRelease: true,
       suggestUsing: true,
+      commits: ['checkin'],
+      lazyQueries: true,
     };
     const resources = resourcesFromSettings({ 'connection-leaks': { $schema: './schema.json', presets: ['mysql2', 'pg', 'mysql2'], resources: [full] } });
     expect(resources[0]).toBe(builtInPresets.mysql2);
