@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { callbackUse } from '../settlement.js';
 import { escaped, type OwnershipState, storedElsewhere, withAliases, withStatus } from './state.js';
-import { fieldName, ownerOfThis, ownerReleasesField } from './owners.js';
+import { fieldName, membersReleasingField, ownerOfThis, ownerReleasesField } from './owners.js';
 import { isLocalSymbol, mayHoldResource, type OwnershipContext, symbolOf } from './values.js';
 
 /*
@@ -69,9 +69,21 @@ function storeInThisField(
 ): OwnershipState {
   const owner = ownerOfThis(target);
   const field = fieldName(target);
-  if (owner && field !== undefined && ownerReleasesField(context, owner, field)) return withStatus(state, 'transferred');
+  if (owner && field !== undefined && ownerReleasesField(context, owner, field)) {
+    // Released by this very method and no other member: the field is this method's variable.
+    const fieldSymbol = ts.isPropertyAccessExpression(target) ? symbolOf(context, target.name) : undefined;
+    if (fieldSymbol && ts.isClassLike(owner) && onlyThisMethodReleases(context, owner, field)) {
+      return withAliases(state, new Set([...state.aliases, fieldSymbol]));
+    }
+    return withStatus(state, 'transferred');
+  }
   if (owner && ts.isObjectLiteralExpression(owner)) return storedElsewhere(state, { kind: 'property', at: assignment, sink: object });
   return storedElsewhere(state, { kind: 'thisField', at: assignment, sink: object, ...(owner ? { owner } : {}) });
+}
+
+function onlyThisMethodReleases(context: OwnershipContext, owner: ts.ClassLikeDeclaration, field: string): boolean {
+  const releasing = membersReleasingField(context, owner, field, context.tracked.resource);
+  return releasing.length === 1 && releasing[0] === context.container;
 }
 
 /**

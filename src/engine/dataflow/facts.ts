@@ -116,7 +116,7 @@ function guardsResource(region: ts.Node, tracked: TrackedResource): boolean {
 }
 
 /** The code a tested identifier's condition decides: the whole `if`, loop, `?:`, `&&`… around it. */
-function guardedRegion(identifier: ts.Identifier): ts.Node {
+function guardedRegion(identifier: ts.Identifier | ts.PropertyAccessExpression): ts.Node {
   let current: ts.Node = identifier;
   for (;;) {
     const parent = current.parent;
@@ -153,6 +153,10 @@ function findCandidates(container: ts.Node, checker: ts.TypeChecker): ReadonlyMa
     return declaration && isDeclaredIn(declaration, container) ? symbol : undefined;
   };
   const visit = (node: ts.Node, nested: boolean): void => {
+    if (!nested && ts.isPropertyAccessExpression(node) && isTested(node)) {
+      const field = stableFieldOfThis(node, checker);
+      if (field) tests.set(field, [...(tests.get(field) ?? []), guardedRegion(node)]);
+    }
     if (ts.isIdentifier(node) && isTested(node)) {
       const symbol = local(node);
       if (symbol) tests.set(symbol, [...(tests.get(symbol) ?? []), guardedRegion(node)]);
@@ -163,6 +167,10 @@ function findCandidates(container: ts.Node, checker: ts.TypeChecker): ReadonlyMa
       if (symbol && ts.isForOfStatement(node.parent.parent)) disqualified.add(symbol);
     } else if (ts.isBinaryExpression(node) && isAssignmentOperator(node.operatorToken.kind)) {
       const target = skipOuterExpressions(node.left);
+      if (ts.isPropertyAccessExpression(target)) {
+        const field = stableFieldOfThis(target, checker);
+        if (field) disqualified.add(field);
+      }
       const symbol = ts.isIdentifier(target) ? local(target) : undefined;
       if (symbol && nested) disqualified.add(symbol);
       else if (symbol && (!replacesValue(node.operatorToken.kind) || truthinessOf(node.right, checker) === undefined)) {
@@ -193,8 +201,38 @@ function findCandidates(container: ts.Node, checker: ts.TypeChecker): ReadonlyMa
   return candidates;
 }
 
-/** An identifier whose truthiness or nullishness a branch decides. */
-function isTested(identifier: ts.Identifier): boolean {
+/**
+ * `this.runner` for a field no method reassigns (`readonly`, or written only by the constructor):
+ * within a method it keeps one value, so a branch on it tells the same thing each time, as a
+ * branch on a local would. The field's symbol stands for it.
+ */
+export function stableFieldOfThis(access: ts.PropertyAccessExpression, checker: ts.TypeChecker): ts.Symbol | undefined {
+  if (skipOuterExpressions(access.expression).kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const symbol = checker.getSymbolAtLocation(access.name);
+  const declaration = symbol?.valueDeclaration;
+  if (!symbol || !declaration || !(ts.isPropertyDeclaration(declaration) || ts.isParameter(declaration))) return undefined;
+  const owner = ts.isParameter(declaration) ? declaration.parent.parent : declaration.parent;
+  if (!ts.isClassLike(owner)) return undefined;
+  if (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Readonly) return symbol;
+  return writtenOutsideConstructor(owner, symbol, checker) ? undefined : symbol;
+}
+
+function writtenOutsideConstructor(owner: ts.ClassLikeDeclaration, field: ts.Symbol, checker: ts.TypeChecker): boolean {
+  let written = false;
+  const visit = (node: ts.Node): void => {
+    if (written) return;
+    if (ts.isBinaryExpression(node) && isAssignmentOperator(node.operatorToken.kind)) {
+      const target = skipOuterExpressions(node.left);
+      if (ts.isPropertyAccessExpression(target) && checker.getSymbolAtLocation(target.name) === field) written = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const member of owner.members) if (!ts.isConstructorDeclaration(member)) visit(member);
+  return written;
+}
+
+/** An identifier (or `this.field`) whose truthiness or nullishness a branch decides. */
+function isTested(identifier: ts.Identifier | ts.PropertyAccessExpression): boolean {
   let node: ts.Node = identifier;
   while (ts.isParenthesizedExpression(node.parent) || ts.isNonNullExpression(node.parent)) node = node.parent;
   const parent = node.parent;

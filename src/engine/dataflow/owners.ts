@@ -192,6 +192,16 @@ function isStatic(member: ts.ClassElement): boolean {
   return ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static ? true : false;
 }
 
+/** The members of a class (its own or inherited) that give back `this.<field>`. */
+export function membersReleasingField(
+  services: FieldServices,
+  owner: ts.ClassLikeDeclaration,
+  field: string,
+  resource: ResourceDefinition,
+): ts.ClassElement[] {
+  return classMembers(services.checker, owner).filter((member) => fieldsReleasedIn(services, resource, [member]).has(field));
+}
+
 /** The named methods of a class (its own or inherited) that give back `this.<field>`. */
 export function methodsReleasingField(
   services: FieldServices,

@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import type { EdgeCondition } from '../cfg/index.js';
-import { contradicts, type Fact, learn } from './facts.js';
+import { contradicts, type Fact, learn, stableFieldOfThis } from './facts.js';
 import { isOwned, type OwnershipState, withFact, withStatus } from './state.js';
 import { isResource, mayHoldResource, type OwnershipContext, symbolOf } from './values.js';
 
@@ -41,6 +41,10 @@ function reportsFailure(context: OwnershipContext, condition: EdgeCondition): bo
 /** The tracked local a condition tests, if it tests one directly. */
 export function conditionVariable(context: OwnershipContext, test: ts.Expression): ts.Symbol | undefined {
   const node = skipOuterExpressions(test);
+  if (ts.isPropertyAccessExpression(node) && context.conditionVariables.size > 0) {
+    const field = stableFieldOfThis(node, context.checker);
+    return field && context.conditionVariables.has(field) ? field : undefined;
+  }
   if (!ts.isIdentifier(node)) return undefined;
   const symbol = symbolOf(context, node);
   return symbol && context.conditionVariables.has(symbol) ? symbol : undefined;

@@ -42,6 +42,8 @@ export function mayHoldResource(context: OwnershipContext, expression: ts.Expres
       const symbol = symbolOf(context, node);
       return symbol !== undefined && state.aliases.has(symbol);
     }
+    case ts.SyntaxKind.PropertyAccessExpression:
+      return isFieldAlias(context, node as ts.PropertyAccessExpression, state);
     case ts.SyntaxKind.AwaitExpression:
       return mayHoldResource(context, (node as ts.AwaitExpression).expression, state);
     case ts.SyntaxKind.ConditionalExpression: {
@@ -106,11 +108,22 @@ export function isResource(context: OwnershipContext, expression: ts.Expression,
     const symbol = symbolOf(context, node);
     return symbol !== undefined && state.aliases.has(symbol);
   }
+  if (ts.isPropertyAccessExpression(node)) return isFieldAlias(context, node, state);
   if (ts.isAwaitExpression(node)) return isResource(context, node.expression, state);
   if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
     return isResource(context, node.right, state);
   }
   return false;
+}
+
+/**
+ * `this.runner` when the method analysed keeps the resource in that field and is the only member
+ * that releases it (see `storeInThisField`): the field is then followed as a local would be.
+ */
+function isFieldAlias(context: OwnershipContext, access: ts.PropertyAccessExpression, state: OwnershipState): boolean {
+  if (state.aliases.size === 0 || skipOuterExpressions(access.expression).kind !== ts.SyntaxKind.ThisKeyword) return false;
+  const symbol = symbolOf(context, access.name);
+  return symbol !== undefined && state.aliases.has(symbol);
 }
 
 /** Whether `expression` has the type of the tracked resource (nullable or not): another one of its kind. */

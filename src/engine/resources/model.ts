@@ -80,6 +80,7 @@ export class ResourceModel {
     // A callback form with a callback the analysis cannot see returns nothing.
     if (resultType.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return undefined;
     const event = acquisitionEvent(call);
+    if (resource.unpooled && this.holdsNoConnection(event, resource.unpooled)) return undefined;
     const pending = event === call && isThenableType(this.checker, call, resultType);
     return { call, event, resource, pending, pool: receiver, container: enclosingContainer(call), borrowed: false };
   }
@@ -95,6 +96,15 @@ export class ResourceModel {
         .filter((form) => form.method === name && this.isPoolOf(receiver, resource))
         .map((form) => ({ resource, form, pool: receiver })),
     );
+  }
+
+  /** Whether the acquired value (seen through a cast, or as the variable it initialises is declared) is of an unpooled type. */
+  private holdsNoConnection(event: ts.Expression, unpooled: readonly TypeOrValueSpecifier[]): boolean {
+    let value: ts.Node = event;
+    while (isTransparentWrapper(value.parent)) value = value.parent;
+    const declared = ts.isVariableDeclaration(value.parent) && value.parent.type ? value.parent.type : value;
+    const type = this.checker.getTypeAtLocation(declared);
+    return matchesAny(this.checker.getNonNullableType(this.checker.getAwaitedType(type) ?? type), unpooled, this.program);
   }
 
   /** Whether `expression` is a pool of `definition`, by its type or any base type of it. */

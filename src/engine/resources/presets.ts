@@ -57,6 +57,12 @@ export interface ResourceDefinition {
    * nothing until awaited (knex): then only the `queries` named are queries. False when absent.
    */
   readonly lazyQueries?: boolean;
+  /**
+   * Types of what an acquire method may return that hold no pooled connection (typeorm's
+   * `MongoQueryRunner`: the driver's one shared runner, whose `release()` does nothing). A result
+   * of such a type (as declared, or as cast) is not an acquisition. None when absent.
+   */
+  readonly unpooled?: readonly TypeOrValueSpecifier[];
 }
 
 /**
@@ -132,7 +138,27 @@ const genericPool: ResourceDefinition = {
 
 const typeorm: ResourceDefinition = {
   name: 'typeorm',
-  pools: [{ from: 'package', package: 'typeorm', name: 'DataSource' }],
+  pools: [
+    // `Connection` extends DataSource. A driver hands out runners too (`dataSource.driver`,
+    // `this.createQueryRunner()` inside typeorm's own pooled drivers).
+    {
+      from: 'package',
+      package: 'typeorm',
+      name: [
+        'DataSource',
+        'Driver',
+        'PostgresDriver',
+        'AuroraPostgresDriver',
+        'CockroachDriver',
+        'MysqlDriver',
+        'AuroraMysqlDriver',
+        'OracleDriver',
+        'SapDriver',
+        'SqlServerDriver',
+        'SpannerDriver',
+      ],
+    },
+  ],
   acquire: ['createQueryRunner'],
   callbacks: [],
   release: ['release'],
@@ -143,6 +169,7 @@ const typeorm: ResourceDefinition = {
   connectsLazily: true,
   asyncRelease: true,
   suggestUsing: false,
+  unpooled: [{ from: 'package', package: 'typeorm', name: 'MongoQueryRunner' }],
 };
 
 /**
