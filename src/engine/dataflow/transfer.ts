@@ -339,7 +339,11 @@ function isConnectCall(context: OwnershipContext, node: ts.CallExpression, state
   return calledMethodName(node) === 'connect' && receiver !== undefined && isResource(context, receiver, state);
 }
 
-/** A call on the resource or on something reached from it (`runner.manager.query(…)`), or one it is passed to. */
+/**
+ * A call on the resource or on something reached from it (`runner.manager.query(…)`), or an
+ * asynchronous call it is passed to. Connecting is asynchronous: a function that returns no
+ * promise (`createEntityManager(runner)`) builds around the runner without waiting for a connection.
+ */
 function usesResource(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): boolean {
   let receiver = callReceiver(node);
   while (receiver) {
@@ -347,7 +351,8 @@ function usesResource(context: OwnershipContext, node: ts.CallExpression, state:
     const base = skipOuterExpressions(receiver);
     receiver = ts.isPropertyAccessExpression(base) || ts.isElementAccessExpression(base) ? base.expression : undefined;
   }
-  return node.arguments.some((argument) => mayHoldResource(context, argument, state));
+  const passed = node.arguments.some((argument) => mayHoldResource(context, argument, state));
+  return passed && (isThenableType(context.checker, node) || isAwaited(node));
 }
 
 /** `remember(client)` for a function of the program that stores its parameter beyond the call. */

@@ -65,6 +65,23 @@ const fixedFalsePositives: Valid[] = [
       }`,
   }),
 
+  // typeorm src/data-source/DataSource.ts createQueryRunner(): the runner holds no connection until
+  // it is connected or used; handing it to a synchronous function (which builds the entity manager
+  // around it) connects nothing, so a throw there loses nothing. Was reported as leaking "when
+  // `this.createEntityManager(…)` on line 3 throws".
+  ok('typeorm DataSource#createQueryRunner: a new runner handed to a synchronous factory, then returned', {
+    preset: 'typeorm',
+    body: `
+      import type { EntityManager } from 'typeorm';
+      declare function createEntityManager(runner: QueryRunner): EntityManager;
+      export function createRunner(): QueryRunner {
+        const runner = dataSource.driver.createQueryRunner('master');
+        const manager = createEntityManager(runner);
+        Object.assign(runner, { manager });
+        return runner;
+      }`,
+  }),
+
   // typeorm src/schema-builder/MongoSchemaBuilder.ts build(): MongoDriver#createQueryRunner()
   // returns the driver's one shared runner, and MongoQueryRunner#release() is an empty method
   // ("the mongodb driver does not support releasing connection"): there is nothing to give back.
