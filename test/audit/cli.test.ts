@@ -82,7 +82,7 @@ describe('connection-leaks audit', () => {
       ].join('\n'),
     );
     expect(stdout).toContain('Acquisition sites\n  generic-pool: 2 (2 released, 0 transferred, 0 escaped, 0 leaking)\n');
-    expect(stdout).toContain('  pg: 9 (4 released, 2 transferred, 1 escaped, 2 leaking)\n');
+    expect(stdout).toContain('  pg: 10 (5 released, 2 transferred, 1 escaped, 2 leaking)\n');
     expect(stdout).toContain('Findings per rule\n  no-escaping-connection: 1\n  no-leaked-connection: 4\n  no-unawaited-query: 1\n');
     expect(stdout).toMatch(/6 findings in 5 of 8 files \(2 fixable with --fix\)\.\n$/);
     expect(stdout).not.toContain('\u001b[');
