@@ -141,6 +141,15 @@ const valid: Valid[] = [
       }`,
   }),
 
+  ok('pg .then on getClient() (an acquiring function of another file), released in the chain`s .finally', {
+    preset: 'pg',
+    body: `
+      import { getClient } from './db-access.js';
+      export function ping() {
+        return getClient().then((client) => client.query('SELECT 1').finally(() => client.release()));
+      }`,
+  }),
+
   // --- borrowed handler forms ---------------------------------------------------------------
   ok('knex: the transaction handler never commits: knex commits when the handler resolves', {
     preset: 'knex',
@@ -277,6 +286,19 @@ const invalid: Invalid[] = [
         return pool.connect().then((client) => client.query('SELECT COUNT(*) FROM orders'));
       }`,
     path: (line) => `when the callback ends at line ${line('pool.connect()')}`,
+  }),
+
+  bad('pg .then on getClient() (an acquiring function of another file): the callback never releases', {
+    preset: 'pg',
+    messageId: 'leaked',
+    at: 'getClient()',
+    acquire: 'getClient()',
+    body: `
+      import { getClient } from './db-access.js';
+      export function countUsers() {
+        return getClient().then((client) => client.query('SELECT COUNT(*) FROM users'));
+      }`,
+    path: (line) => `when the callback ends at line ${line('getClient().then')}`,
   }),
 
   bad('pg .then: a synchronous callback releases after a call that may throw', {

@@ -125,6 +125,24 @@ const acquiringValid: Valid[] = [
       }`,
   }),
 
+  ok('pg: an acquiring function that may return undefined; its caller checks and releases in finally', {
+    preset: 'pg',
+    body: `
+      async function maybeClient(enabled: boolean): Promise<PoolClient | undefined> {
+        if (!enabled) return undefined;
+        return pool.connect();
+      }
+      export async function run(enabled: boolean) {
+        const client = await maybeClient(enabled);
+        if (!client) return;
+        try {
+          await client.query('SELECT 1');
+        } finally {
+          client.release();
+        }
+      }`,
+  }),
+
   ok('pg: getClientFor() (the client of a local variable, returned) released in finally', {
     preset: 'pg',
     body: `
@@ -274,6 +292,37 @@ const acquiringInvalid: Invalid[] = [
         await client.query('SELECT 1');
       }`,
     path: (line) => `when the function ends at line ${line('}', -1)}`,
+  }),
+
+  bad('pg: a private method this.connect() returning this.pool.connect(), its caller never releases', {
+    preset: 'pg',
+    messageId: 'leaked',
+    at: 'await this.connect()',
+    acquire: 'this.connect()',
+    body: `
+      export class UserRepository {
+        constructor(private readonly pool: Pool) {}
+        private connect(): Promise<PoolClient> {
+          return this.pool.connect();
+        }
+        async find(id: number) {
+          const client = await this.connect();
+          return (await client.query('SELECT * FROM users WHERE id = $1', [id])).rows[0];
+        }
+      }`,
+    path: (line) => `on the \`return\` at line ${line('return (await client.query')}`,
+  }),
+
+  bad('pg: getClient() (another file) awaited and dropped', {
+    preset: 'pg',
+    messageId: 'discarded',
+    at: 'await getClient()',
+    acquire: 'getClient()',
+    body: `
+      import { getClient } from './db-access.js';
+      export async function warmUp() {
+        await getClient();
+      }`,
   }),
 
   bad('pg: a same-file arrow in a const, its caller never releases', {
