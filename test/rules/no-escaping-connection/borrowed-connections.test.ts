@@ -7,11 +7,20 @@
  * the lender gave it back to the pool, by then some other borrower's. The message quotes the
  * lender call as the acquisition (`withClient(…)`). Used only inside the callback, nothing escapes.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import rule from '../../../rules/no-escaping-connection.js';
+import { fixturesDir } from '../cases.js';
 import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, callback, collection, type Invalid, ok, outerVariable, property, storingFunction, thisField, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
+  {
+    name: 'fixtures/rule-tester/db-access.ts itself: the lenders and classes the cases import are clean',
+    code: readFileSync(path.join(fixturesDir, 'db-access.ts'), 'utf8'),
+    filename: 'db-access.ts',
+  },
+
   ok('pg: the withClient connection used only inside the callback, handed to a function that only borrows it', {
     preset: 'pg',
     body: `

@@ -13,9 +13,19 @@
  * - `new ClientRepository(client)` hands the client to an object whose `close()` releases it;
  * - a helper that releases its parameter on every path (`finishTransaction`, `giveBack`) releases.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import rule from '../../../rules/no-leaked-connection.js';
+import { fixturesDir } from '../cases.js';
 import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, type Invalid, ok, type Valid } from './case-builders.js';
+
+/** The module the cross-file cases import: every helper in it is itself correct. */
+const fixtureModule: Valid = {
+  name: 'fixtures/rule-tester/db-access.ts itself: no path of its helpers leaks',
+  code: readFileSync(path.join(fixturesDir, 'db-access.ts'), 'utf8'),
+  filename: 'db-access.ts',
+};
 
 // --- acquiring functions ------------------------------------------------------------------------
 
@@ -725,7 +735,7 @@ const engineGapsValid: Valid[] = [
   }),
 ];
 
-const valid: Valid[] = [...acquiringValid, ...lenderValid, ...ownerValid, ...helperValid, ...engineGapsValid];
+const valid: Valid[] = [fixtureModule, ...acquiringValid, ...lenderValid, ...ownerValid, ...helperValid, ...engineGapsValid];
 const invalid: Invalid[] = [...acquiringInvalid, ...ownerInvalid, ...helperInvalid, ...engineGaps];
 
 runWithExpectedFixes(import.meta.url, 'no-leaked-connection', rule, { valid, invalid });

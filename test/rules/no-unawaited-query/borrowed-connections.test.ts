@@ -10,8 +10,10 @@
  * And the object of a class that owns a connection (`new UnitOfWork(dataSource)`): `unit.save()`
  * not awaited before `await unit.dispose()` races the release (`unawaitedBeforeRelease`).
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import rule from '../../../rules/no-unawaited-query.js';
-import type { Preset } from '../cases.js';
+import { fixturesDir, type Preset } from '../cases.js';
 import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, beforeRelease, exit, inCallback, type Invalid, ok, type Report, type Text, type Valid } from './case-builders.js';
 
@@ -33,6 +35,12 @@ const callbackEnds =
     `the callback ends at line ${line(needle, nth)}`;
 
 const valid: Valid[] = [
+  {
+    name: 'fixtures/rule-tester/db-access.ts itself: the lenders and classes the cases import are clean',
+    code: readFileSync(path.join(fixturesDir, 'db-access.ts'), 'utf8'),
+    filename: 'db-access.ts',
+  },
+
   ok('pg: every query awaited in the withClient callback', {
     preset: 'pg',
     body: `
