@@ -50,7 +50,10 @@ export function describeExceptionPath(node: ts.Node): string {
  * The leaking path in words, to follow "is not released": which `return`, which throwing call,
  * the end of the function, or the statement that loses the last reference.
  */
-export function describeLeakPath(leak: LeakPath, container: ts.Node, subject: 'function' | 'callback' = 'function'): string {
+export function describeLeakPath(leak: LeakPath, function_: ts.Node, subjectOfFunction: 'function' | 'callback' = 'function'): string {
+  // A path of a callback that took the connection over ends in that callback.
+  const container = leak.within ?? function_;
+  const subject = leak.within ? 'callback' : subjectOfFunction;
   const causeNode = leak.firstThrownAt ?? leak.thrownAt;
   const cause = leak.exceptional && causeNode ? `, reached ${describeThrow(causeNode)}` : '';
   switch (leak.kind) {

@@ -50,12 +50,17 @@ export function leakFinding(verdict: AcquisitionVerdict, services: FlowServices)
         resource: acquisition.resource.name,
         acquire: describeOperation(acquisition.call),
         // A connection received by a callback is lost where that callback ends.
-        path: describeLeakPath(leak, verdict.graph.container, acquisition.received ? 'callback' : 'function'),
+        path: describeLeakPath(leak, verdict.graph.container, subjectOf(verdict)),
       },
       ...(fixes.autofix ? { fix: fixes.autofix } : {}),
       suggestions: fixes.suggestions,
     },
   ];
+}
+
+/** What the messages call the function followed: the callback, when the connection arrived as its parameter. */
+function subjectOf(verdict: AcquisitionVerdict): 'function' | 'callback' {
+  return verdict.acquisition.received ? 'callback' : 'function';
 }
 
 /** A query in flight when the connection is released or the function is left. */
@@ -81,7 +86,7 @@ function raceReport(race: QueryRace, verdict: AcquisitionVerdict): Finding {
     const race =
       point.kind === 'release'
         ? `\`${describeOperation(point.at)}\` on line ${lineOf(point.at)} gives the connection back`
-        : describeExit(point.kind, 'at' in point ? point.at : undefined, container).replace(/^the `(return|yield)`/, 'the function leaves by the `$1`');
+        : describeExit(point.kind, 'at' in point ? point.at : undefined, container, subjectOf(verdict)).replace(/^the `(return|yield)`/, `the ${subjectOf(verdict)} leaves by the \`$1\``);
     return { rule: 'no-unawaited-query', node, messageId: 'unawaitedInCallback', data: { ...data, callee: describeOperation(query.droppedBy), race } };
   }
   if (point.kind === 'release') {
@@ -92,7 +97,7 @@ function raceReport(race: QueryRace, verdict: AcquisitionVerdict): Finding {
       data: { ...data, release: describeOperation(point.at), line: String(lineOf(point.at)) },
     };
   }
-  const exit = describeExit(point.kind, 'at' in point ? point.at : undefined, container, verdict.acquisition.received ? 'callback' : 'function');
+  const exit = describeExit(point.kind, 'at' in point ? point.at : undefined, container, subjectOf(verdict));
   if (verdict.acquisition.borrowed) {
     const lender = describeOperation(verdict.acquisition.call);
     return { rule: 'no-unawaited-query', node, messageId: 'unawaitedBeforeLenderReleases', data: { ...data, exit, lender } };
@@ -108,6 +113,11 @@ export function escapeFindings(verdict: AcquisitionVerdict): Finding[] {
   for (const escape of verdict.escapes) {
     const described = describeEscape(escape);
     if (!described) continue;
+    if (acquisition.borrowed) {
+      // Whatever the store, the lender takes the connection back: that is what the message says.
+      described.messageId = 'keptAfterLoan';
+      described.data = { target: described.data.target ?? describeCode(escape.at) };
+    }
     findings.push({
       rule: 'no-escaping-connection',
       node: escape.at,

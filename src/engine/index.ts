@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { buildControlFlowGraph, type ControlFlowGraph, type FunctionContainer, type ThrowModel } from './cfg/index.js';
+import { type FunctionContainer, graphOf, type ThrowModel } from './cfg/index.js';
 import { type AcquisitionVerdict, followAcquisition, followResource } from './dataflow/analyze.js';
 import type { FlowServices } from './dataflow/values.js';
 import { AcquirerSummaries } from './summaries/acquirers.js';
@@ -110,21 +110,6 @@ function poolQueryFindings(sourceFile: ts.SourceFile, program: ts.Program, model
 function distinctByNode(findings: readonly Finding[]): Finding[] {
   const seen = new Set<ts.Node>();
   return findings.filter((finding) => !seen.has(finding.node) && seen.add(finding.node));
-}
-
-const graphs = new WeakMap<FunctionContainer, Map<ThrowModel, ControlFlowGraph>>();
-
-/**
- * The graph of a function, built once per throw model however many times it is needed: for its
- * own acquisitions and for the summary of a helper it is (nodes belong to one program, so the
- * container alone is a sound key).
- */
-function graphOf(container: FunctionContainer, throwModel: ThrowModel): ControlFlowGraph {
-  let byModel = graphs.get(container);
-  if (!byModel) graphs.set(container, (byModel = new Map<ThrowModel, ControlFlowGraph>()));
-  let graph = byModel.get(throwModel);
-  if (!graph) byModel.set(throwModel, (graph = buildControlFlowGraph(container, throwModel)));
-  return graph;
 }
 
 const acquirerCaches = new WeakMap<ts.Program, Map<string, AcquirerSummaries>>();

@@ -62,6 +62,8 @@ export const noEscapingConnectionMessages = {
     'The {{resource}} connection from `{{acquire}}` is captured by a callback passed to `{{target}}`, which runs later: by then this function may have released the connection, or nothing ever will. Release it inside the callback, or take a fresh connection there.',
   passedToStoringFunction:
     'The {{resource}} connection from `{{acquire}}` is passed to `{{target}}`, which stores it beyond the call ({{storedAt}}), where no check can follow it to a release. Release it in this function, or give its new owner a method that releases it.',
+  keptAfterLoan:
+    'The {{resource}} connection lent by `{{acquire}}` outlives the callback it was lent to: `{{target}}` keeps it. `{{acquire}}` gives it back to the pool as soon as the callback is done, so whatever uses it later uses a connection another caller may have taken. Use it only inside the callback, or acquire a connection of your own.',
 } as const;
 
 export type NoEscapingConnectionMessageId = keyof typeof noEscapingConnectionMessages;

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ThrowModel } from './index.js';
 import type {
   CfgNode,
   CfgNodeKind,
@@ -181,8 +182,9 @@ export class CfgBuilder {
     return pending.entry;
   }
 
-  graph(): ControlFlowGraph {
+  graph(throwModel: ThrowModel): ControlFlowGraph {
     return {
+      throwModel,
       container: this.container,
       nodes: this.nodes,
       entry: this.entry,

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ThrowModel } from './index.js';
 
 /**
  * How control leaves a statement. A `finally` block is copied once for each kind of completion
@@ -73,6 +74,8 @@ export interface ControlFlowGraph {
   readonly exit: number;
   readonly throwExit: number;
   readonly finallyEntries: readonly FinallyEntry[];
+  /** What may throw in it: the graphs of callbacks that take a connection over are built alike. */
+  readonly throwModel: ThrowModel;
 }
 
 /** The nodes that have an edge into each node, computed on demand. */

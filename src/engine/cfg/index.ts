@@ -87,5 +87,20 @@ export function buildControlFlowGraph(container: FunctionContainer, model: Throw
     }
   }
   builder.connect(cursor, builder.exit);
-  return builder.graph();
+  return builder.graph(model);
+}
+
+const graphs = new WeakMap<FunctionContainer, Map<ThrowModel, ControlFlowGraph>>();
+
+/**
+ * The graph of a function, built once per throw model however many times it is needed: for its
+ * own acquisitions, for the summary of a helper it is, for a callback that takes a connection
+ * over (nodes belong to one program, so the container alone is a sound key).
+ */
+export function graphOf(container: FunctionContainer, throwModel: ThrowModel): ControlFlowGraph {
+  let byModel = graphs.get(container);
+  if (!byModel) graphs.set(container, (byModel = new Map<ThrowModel, ControlFlowGraph>()));
+  let graph = byModel.get(throwModel);
+  if (!graph) byModel.set(throwModel, (graph = buildControlFlowGraph(container, throwModel)));
+  return graph;
 }

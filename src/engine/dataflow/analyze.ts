@@ -1,5 +1,5 @@
 import type ts from 'typescript';
-import type { ControlFlowGraph, Edge } from '../cfg/index.js';
+import { type ControlFlowGraph, type Edge, graphOf } from '../cfg/index.js';
 import type { Acquisition, TrackedResource } from '../resources/model.js';
 import { lineOf } from '../describe.js';
 import { conditionVariablesFor, liveConditionVariables } from './facts.js';
@@ -72,6 +72,7 @@ export function followResource(
     tracked,
     container: graph.container,
     releasedByClosure: new Map(),
+    continuations: new Map(),
     conditionVariables: conditionVariablesFor(graph.container, services.checker, tracked),
   };
   const symbolIds = new Map<ts.Symbol, number>();
@@ -158,7 +159,18 @@ export function followResource(
   for (const escape of settled.escapes) escapes.set(escape.at, escape);
   leaks.push(...settled.leaks);
   for (const [end, throwing] of settled.ends) (throwing ? endsOnThrow : endsOnReturn).add(end);
+  for (const [callback, handedOver] of context.continuations) {
+    const continued = followResource(graphOf(callback, graph.throwModel), tracked, services, heldBy(handedOver));
+    leaks.push(...continued.leaks.map((leak) => (leak.within ? leak : { ...leak, within: callback })));
+    for (const escape of continued.escapes) escapes.set(escape.at, escape);
+    races.push(...continued.races);
+  }
   return { endsOnReturn, endsOnThrow, leaks, escapes: [...escapes.values()], races };
+}
+
+/** The state a callback that takes the resource over starts in: held, by the variables it captures. */
+function heldBy(handedOver: OwnershipState): OwnershipState {
+  return { ...UNACQUIRED, status: 'held', aliases: handedOver.aliases };
 }
 
 /**

@@ -2,7 +2,8 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import { captureByDeferredCallback } from './escapes.js';
-import { isOwned, type OwnershipState, withStatus } from './state.js';
+import { continuationCall, skippedOnRejection } from './continuations.js';
+import { isOwned, type LeakPath, type OwnershipState, withStatus } from './state.js';
 import { functionLiteralOf } from '../settlement.js';
 import { isResource, type OwnershipContext, outerValue, releaseCallsOf, symbolOf } from './values.js';
 
@@ -17,11 +18,25 @@ import { isResource, type OwnershipContext, outerValue, releaseCallsOf, symbolOf
  * client.release())`) owns it from now on. One bound to a local is an owner only once it is
  * called or handed on.
  */
-export function createClosure(context: OwnershipContext, closure: ts.FunctionLikeDeclaration, state: OwnershipState): OwnershipState {
-  if (!isOwned(state)) return state;
-  if (ts.isVariableDeclaration(outerValue(closure as ts.Expression).parent)) return state;
-  if (releasesCapturedResource(context, closure, state)) return withStatus(state, 'transferred');
-  return captureByDeferredCallback(context, closure, closure as ts.Expression, state);
+export function createClosure(
+  context: OwnershipContext,
+  closure: ts.ArrowFunction | ts.FunctionExpression,
+  state: OwnershipState,
+): { state: OwnershipState; leak?: LeakPath } {
+  if (!isOwned(state)) return { state };
+  if (ts.isVariableDeclaration(outerValue(closure).parent)) return { state };
+  if (!releasesCapturedResource(context, closure, state)) return { state: captureByDeferredCallback(context, closure, closure, state) };
+  const continued = continuationCall(context, closure, state);
+  if (!continued) return { state: withStatus(state, 'transferred') };
+  // It runs once, later, owning the connection: its own paths are followed when this function's are.
+  if (!context.continuations.has(closure)) context.continuations.set(closure, state);
+  const releases = (handler: ts.Expression): boolean => {
+    const value = skipOuterExpressions(handler);
+    const literal = ts.isArrowFunction(value) || ts.isFunctionExpression(value) ? value : undefined;
+    return literal ? releasesCapturedResource(context, literal, state) : isReleasingClosureValue(context, value, state) || isReleaseMethodReference(context, value, state);
+  };
+  const leak = skippedOnRejection(context, continued, state, releases);
+  return { state: withStatus(state, 'transferred'), ...(leak ? { leak } : {}) };
 }
 
 /** `res.on('close', client.release.bind(client))`, `client.query(sql, done)`: the release itself is handed over. */

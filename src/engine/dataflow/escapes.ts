@@ -69,6 +69,8 @@ function storeInThisField(
 ): OwnershipState {
   const owner = ownerOfThis(target);
   const field = fieldName(target);
+  // A lent connection goes back to its lender: an object keeping it would use or release it after that.
+  if (context.tracked.borrowed) return storedElsewhere(state, { kind: 'property', at: assignment, sink: object });
   if (owner && field !== undefined && ownerReleasesField(context, owner, field)) {
     // Released by this very method and no other member: the field is this method's variable.
     const fieldSymbol = ts.isPropertyAccessExpression(target) ? symbolOf(context, target.name) : undefined;

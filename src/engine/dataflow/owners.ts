@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import type { ResourceDefinition } from '../resources/presets.js';
 import type { HelperSummaries } from '../summaries/index.js';
-import { isResource, type OwnershipContext, releaseCallsOf } from './values.js';
+import { isResource, mayHoldResource, type OwnershipContext, releaseCallsOf } from './values.js';
 import type { OwnershipState } from './state.js';
 
 /** What deciding which fields a class releases needs: types, and the summaries of helpers it calls. */
@@ -150,7 +150,36 @@ export function releasesThroughOwner(context: OwnershipContext, call: ts.CallExp
   if (!ts.isPropertyAccessExpression(callee) || !isResource(context, callee.expression, state)) return false;
   const member = context.checker.getSymbolAtLocation(callee.name)?.valueDeclaration;
   if (!member || !ts.isClassLike(member.parent) || !isMethodLike(member)) return false;
-  return fieldsReleasedIn(context, context.tracked.resource, [member]).size > 0;
+  const released = fieldsReleasedIn(context, context.tracked.resource, [member]);
+  const holding = fieldsHoldingResource(context, callee.expression, state);
+  // When the object's construction shows which field got the connection, that field must be the one released.
+  return holding ? holding.some((field) => released.has(field)) : released.size > 0;
+}
+
+/**
+ * The fields of `new Repo(writer, reader)` that received the resource: the constructor
+ * parameters it was passed as, stored as parameter properties or by `this.x = param`. Undefined
+ * when the object was not built that way where the analysis can see it.
+ */
+function fieldsHoldingResource(context: OwnershipContext, object: ts.Expression, state: OwnershipState): string[] | undefined {
+  const bare = skipOuterExpressions(object);
+  const declaration = ts.isIdentifier(bare) ? context.checker.getSymbolAtLocation(bare)?.valueDeclaration : undefined;
+  const created = declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && skipOuterExpressions(declaration.initializer);
+  if (!created || !ts.isNewExpression(created) || !created.arguments) return undefined;
+  const constructor = context.checker.getResolvedSignature(created)?.getDeclaration();
+  if (!constructor || !ts.isConstructorDeclaration(constructor)) return undefined;
+  const fields: string[] = [];
+  created.arguments.forEach((argument, index) => {
+    const parameter = constructor.parameters[index];
+    if (!parameter || !ts.isIdentifier(parameter.name) || !mayHoldResource(context, argument, state)) return;
+    if (ts.isParameterPropertyDeclaration(parameter, constructor)) fields.push(parameter.name.text);
+    const symbol = context.checker.getSymbolAtLocation(parameter.name);
+    for (const { field, value } of fieldsSetAtConstruction(constructor.parent)) {
+      const stored = skipOuterExpressions(value);
+      if (ts.isIdentifier(stored) && context.checker.getSymbolAtLocation(stored) === symbol) fields.push(field);
+    }
+  });
+  return fields.length > 0 ? fields : undefined;
 }
 
 /** A method, or a field initialised with a function (`close = async () => …`). */

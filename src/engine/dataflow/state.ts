@@ -73,6 +73,8 @@ export interface LeakPath {
   readonly firstThrownAt?: ts.Node;
   /** For a connection lost when a loop acquires again: the `continue` that went back. */
   readonly continuedAt?: ts.Node;
+  /** The callback that took the connection over, when the path that leaks is one of its own. */
+  readonly within?: ts.Node;
 }
 
 export const UNACQUIRED: OwnershipState = {

@@ -64,8 +64,10 @@ export function applyStep(context: OwnershipContext, step: CfgNode, state: Owner
       return unchanged(yielded ? withStatus(state, 'transferred') : state);
     }
     case ts.SyntaxKind.ArrowFunction:
-    case ts.SyntaxKind.FunctionExpression:
-      return unchanged(createClosure(context, ast as ts.FunctionLikeDeclaration, state));
+    case ts.SyntaxKind.FunctionExpression: {
+      const created = createClosure(context, ast as ts.ArrowFunction | ts.FunctionExpression, state);
+      return { ...unchanged(created.state), ...(created.leak ? { leak: created.leak } : {}) };
+    }
     case ts.SyntaxKind.NewExpression:
       return constructsWithoutThrowing(context, ast as ts.NewExpression) ? { normal: state } : unchanged(state);
     case ts.SyntaxKind.ContinueStatement:

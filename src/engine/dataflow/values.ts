@@ -20,6 +20,8 @@ export interface OwnershipContext extends FlowServices {
   /** The function (or source file) whose graph is being walked. */
   readonly container: ts.Node;
   readonly releasedByClosure: Map<ts.Node, ReadonlySet<ts.Symbol>>;
+  /** Callbacks that took the resource over (see `continuations.ts`), with the state they took it in. */
+  readonly continuations: Map<ts.ArrowFunction | ts.FunctionExpression, OwnershipState>;
   /** Local variables whose truthiness is followed per path (see `facts.ts`). */
   readonly conditionVariables: ReadonlySet<ts.Symbol>;
 }

@@ -1,10 +1,10 @@
 import ts from 'typescript';
-import { calledMethodName } from '../resources/model.js';
 import { getWellKnownSymbolPropertyOfType } from 'ts-api-utils';
-import { isAssignmentOperator, isAsyncFunction, skipOuterExpressions } from '../ast.js';
+import { enclosingContainer, isAssignmentOperator, isAsyncFunction, skipOuterExpressions } from '../ast.js';
 import type { AcquisitionVerdict } from '../dataflow/analyze.js';
+import { classMembers, fieldsReleasedIn } from '../dataflow/owners.js';
+import { calledMethodName } from '../resources/model.js';
 import type { ResourceDefinition } from '../resources/presets.js';
-import { enclosingContainer } from '../ast.js';
 import { type FlowServices, outerValue, releaseCallsOf } from '../dataflow/values.js';
 import { discardedSuggestions } from './discardedFixes.js';
 import { type FixPlan, indentRegion, SourceText, type TextEdit } from './text.js';
@@ -92,6 +92,8 @@ function isReassigned(plain: PlainDeclaration, checker: ts.TypeChecker): boolean
 function isReleasedByHelper(verdict: AcquisitionVerdict, plain: PlainDeclaration, services: FlowServices): boolean {
   const { resource } = verdict.acquisition;
   const visit = (node: ts.Node): boolean => {
+    // `new Repo(client)` for a class with a method that releases a field: `repo.close()` releases it.
+    if (ts.isNewExpression(node) && passes(node, plain, services.checker) && constructsOwner(node, resource, services)) return true;
     if (ts.isCallExpression(node)) {
       const releases = node.arguments.some((argument, index) => {
         const value = skipOuterExpressions(argument);
@@ -106,6 +108,19 @@ function isReleasedByHelper(verdict: AcquisitionVerdict, plain: PlainDeclaration
     return ts.forEachChild(node, visit) === true;
   };
   return visit(plain.block);
+}
+
+function passes(call: ts.CallExpression | ts.NewExpression, plain: PlainDeclaration, checker: ts.TypeChecker): boolean {
+  return (call.arguments ?? []).some((argument) => {
+    const value = skipOuterExpressions(argument);
+    return ts.isIdentifier(value) && checker.getSymbolAtLocation(value) === plain.symbol;
+  });
+}
+
+function constructsOwner(node: ts.NewExpression, resource: ResourceDefinition, services: FlowServices): boolean {
+  const declaration = services.checker.getResolvedSignature(node)?.getDeclaration();
+  const owner = declaration && ts.isConstructorDeclaration(declaration) ? declaration.parent : undefined;
+  return owner !== undefined && fieldsReleasedIn(services, resource, classMembers(services.checker, owner)).size > 0;
 }
 
 /** Every call in the function (closures included) that releases the declared variable. */

@@ -17,6 +17,8 @@ export interface TrackedResource {
   readonly failure?: ts.Symbol;
   /** Functions that release the resource when called (pg's `done`). */
   readonly releasers?: ReadonlySet<ts.Symbol>;
+  /** Lent by code that gives it back itself (see `Acquisition.borrowed`): nothing here may keep it. */
+  readonly borrowed?: boolean;
 }
 
 /**

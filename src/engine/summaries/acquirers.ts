@@ -229,7 +229,8 @@ function ownedResource(
     queries: [],
     poolQueries: [],
     releaseToOwnPool: false,
-    connectsLazily: false,
+    // A lazy runner in the field connects when a method first uses it, as it would unwrapped.
+    connectsLazily: held.connectsLazily,
     asyncRelease,
     suggestUsing: false,
   };

@@ -12,7 +12,7 @@ import path from 'node:path';
 import rule from '../../../rules/no-escaping-connection.js';
 import { fixturesDir } from '../cases.js';
 import { runWithExpectedFixes } from '../expected-fixes.js';
-import { bad, callback, collection, type Invalid, ok, outerVariable, property, storingFunction, thisField, type Valid } from './case-builders.js';
+import { bad, callback, collection, type Invalid, lent, ok, outerVariable, property, storingFunction, thisField, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
   {
@@ -96,7 +96,7 @@ const invalid: Invalid[] = [
           return (await client.query('SELECT COUNT(*) FROM users')).rows[0];
         });
       }`,
-    reports: [{ ...outerVariable('lastClient = client', 'lastClient'), acquire: 'withClient(…)' }],
+    reports: [lent(outerVariable('lastClient = client', 'lastClient'), 'withClient(…)')],
   }),
 
   bad('pg: the withTransaction connection pushed into an outer array', {
@@ -111,7 +111,7 @@ const invalid: Invalid[] = [
           await client.query('UPDATE accounts SET balance = balance + $2 WHERE id = $1', [to, amount]);
         });
       }`,
-    reports: [{ ...collection('inTransaction.push(client)', 'inTransaction'), acquire: 'withTransaction(…)' }],
+    reports: [lent(collection('inTransaction.push(client)', 'inTransaction'), 'withTransaction(…)')],
   }),
 
   bad('pg: the withClient connection captured by setTimeout, which runs after withClient released it', {
@@ -124,7 +124,7 @@ const invalid: Invalid[] = [
           setTimeout(() => client.query('DELETE FROM sessions WHERE id = $1', [id]), 60_000);
         });
       }`,
-    reports: [{ ...callback("() => client.query('DELETE FROM sessions WHERE id = $1', [id])", 'setTimeout'), acquire: 'withClient(…)' }],
+    reports: [lent(callback("() => client.query('DELETE FROM sessions WHERE id = $1', [id])", 'setTimeout'), 'withClient(…)')],
   }),
 
   bad('mysql2: the withConnection connection hung on the request object', {
@@ -137,7 +137,7 @@ const invalid: Invalid[] = [
         });
         await next();
       }`,
-    reports: [{ ...property('req.db = connection', 'req.db'), acquire: 'withConnection(…)' }],
+    reports: [lent(property('req.db = connection', 'req.db'), 'withConnection(…)')],
   }),
 
   bad('generic-pool: the withSearchClient client kept in a field of a class that never gives it back', {
@@ -155,7 +155,7 @@ const invalid: Invalid[] = [
           await this.client?.index('products', document);
         }
       }`,
-    reports: [{ ...thisField('this.client = client', 'this.client', 'class `Indexer`'), acquire: 'withSearchClient(…)' }],
+    reports: [lent(thisField('this.client = client', 'this.client', 'class `Indexer`'), 'withSearchClient(…)')],
   }),
 
   bad('generic-pool: the pool.use resource cached in a module Map', {
@@ -168,7 +168,7 @@ const invalid: Invalid[] = [
           byTenant.set(tenant, db);
         });
       }`,
-    reports: [{ ...collection('byTenant.set(tenant, db)', 'byTenant'), acquire: 'pool.use(…)' }],
+    reports: [lent(collection('byTenant.set(tenant, db)', 'byTenant'), 'pool.use(…)')],
   }),
 
   bad('pg: the withClient connection handed to rememberClient (helpers.ts), which keeps it in module state', {
@@ -182,7 +182,7 @@ const invalid: Invalid[] = [
           await client.query('SELECT 1');
         });
       }`,
-    reports: [{ ...storingFunction('rememberClient(client)', 'client', 'rememberClient', { helper: 'lastClient = client' }), acquire: 'withClient(…)' }],
+    reports: [lent(storingFunction('rememberClient(client)', 'client', 'rememberClient', { helper: 'lastClient = client' }), 'withClient(…)')],
   }),
 
   bad('knex: the handler`s transaction captured by an event listener that runs after the commit', {
@@ -195,7 +195,7 @@ const invalid: Invalid[] = [
           await trx('feeds').insert({ started_at: knex.fn.now() });
         });
       }`,
-    reports: [{ ...callback("async (row: object) => { await trx('rows').insert(row); }", 'feed.on'), acquire: 'knex.transaction(…)' }],
+    reports: [lent(callback("async (row: object) => { await trx('rows').insert(row); }", 'feed.on'), 'knex.transaction(…)')],
   }),
 
   bad('pg: the connection of a same-file lender kept in a module variable', {
@@ -215,21 +215,18 @@ const invalid: Invalid[] = [
           current = client;
         });
       }`,
-    reports: [{ ...outerVariable('current = client', 'current'), acquire: 'withClient(…)' }],
+    reports: [lent(outerVariable('current = client', 'current'), 'withClient(…)')],
   }),
 ];
 
 /**
- * Where the engine does not report yet; these cases fail until it is fixed. A class method that
- * releases the field makes the class the owner of a connection it acquired itself, but a borrowed
- * connection goes back to the pool when the lender's callback ends whatever the class does: the
- * field then holds a client the pool hands to the next borrower, and `close()` releases it a
- * second time (pg throws). The engine is silent. `storedInThisField` ("no method of … releases
- * it") would be false here, so the report expected is `storedInProperty`: a property of an object
- * the callback did not create.
+ * A class method that releases the field makes the class the owner of a connection it acquired
+ * itself, but a borrowed connection goes back to the pool when the lender's callback ends whatever
+ * the class does: the field then holds a client the pool hands to the next borrower, and `close()`
+ * releases it a second time (pg throws). Reported as any store of a lent connection is.
  */
-const engineGaps: Invalid[] = [
-  bad('ENGINE GAP: pg: the withClient connection kept in a field of a class whose close() releases that field', {
+const lentToOwner: Invalid[] = [
+  bad('pg: the withClient connection kept in a field of a class whose close() releases that field', {
     preset: 'pg',
     body: `
       import { withClient } from './db-access.js';
@@ -244,8 +241,8 @@ const engineGaps: Invalid[] = [
           this.client?.release();
         }
       }`,
-    reports: [{ ...property('this.client = client', 'this.client'), acquire: 'withClient(…)' }],
+    reports: [lent(property('this.client = client', 'this.client'), 'withClient(…)')],
   }),
 ];
 
-runWithExpectedFixes(import.meta.url, 'no-escaping-connection', rule, { valid, invalid: [...invalid, ...engineGaps] });
+runWithExpectedFixes(import.meta.url, 'no-escaping-connection', rule, { valid, invalid: [...invalid, ...lentToOwner] });

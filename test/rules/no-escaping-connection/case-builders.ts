@@ -60,6 +60,17 @@ export const storingFunction = (line: string, node: string, target: string, stor
   storedAt,
 });
 
+/** The same store of a connection lent to a callback (`withClient`, `knex.transaction(handler)`): `keptAfterLoan`, quoting the lender. */
+export const lent = (report: Report, acquire: string): Report => ({
+  messageId: 'keptAfterLoan',
+  node: report.node,
+  target: report.target,
+  acquire,
+  ...(report.line !== undefined ? { line: report.line } : {}),
+  ...(report.nth !== undefined ? { nth: report.nth } : {}),
+  ...(report.multiline !== undefined ? { multiline: report.multiline } : {}),
+});
+
 function options(source: Source): { options?: Options } {
   return source.allowedEscapes ? { options: [{ allowedEscapes: source.allowedEscapes }] } : {};
 }

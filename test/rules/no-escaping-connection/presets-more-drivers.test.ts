@@ -6,7 +6,7 @@
  */
 import rule from '../../../rules/no-escaping-connection.js';
 import { typedRuleTester } from '../cases.js';
-import { bad, collection, type Invalid, ok, outerVariable, property, thisField, type Valid } from './case-builders.js';
+import { bad, collection, type Invalid, lent, ok, outerVariable, property, thisField, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
   ok('mongodb: a session kept in a field and ended by the class itself', {
@@ -86,7 +86,7 @@ const invalid: Invalid[] = [
           return client.db('shop').collection('orders').countDocuments({}, { session });
         });
       }`,
-    reports: [{ ...outerVariable('lastSession = session', 'lastSession'), acquire: 'client.withSession(…)' }],
+    reports: [lent(outerVariable('lastSession = session', 'lastSession'), 'client.withSession(…)')],
   }),
 
   bad('knex: the transaction of a handler, kept in a module variable', {
@@ -99,7 +99,7 @@ const invalid: Invalid[] = [
           await trx('users').insert({ name });
         });
       }`,
-    reports: [{ ...outerVariable('current = trx', 'current'), acquire: 'knex.transaction(…)' }],
+    reports: [lent(outerVariable('current = trx', 'current'), 'knex.transaction(…)')],
   }),
 ];
 

@@ -98,19 +98,6 @@ const valid: Valid[] = [
       }`,
   }),
 
-  ok('realworld: a .then() chain (documented: not analysed, silent even though it leaks on rejection)', {
-    preset: 'pg',
-    body: `
-      export function legacyCount() {
-        return pool.connect().then((client) =>
-          client.query('SELECT COUNT(*) FROM users').then((result) => {
-            client.release();
-            return result.rows[0];
-          }),
-        );
-      }`,
-  }),
-
   ok('corners: pg: Promise.race against a timeout inside try; release() on success, release(true) destroys it on failure', {
     preset: 'pg',
     body: `

