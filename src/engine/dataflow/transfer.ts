@@ -3,14 +3,14 @@ import { getWellKnownSymbolPropertyOfType, isThenableType } from 'ts-api-utils';
 import type { CfgNode } from '../cfg/index.js';
 import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
-import type { ReleaseSummary } from '../summaries/index.js';
 import { functionLiteralOf } from '../settlement.js';
 import { constructsWithoutThrowing, withoutImpossibleRejection, withoutSyncThrow } from './rejections.js';
 import { bindIteration, COLLECTION_INSERTS, releasesEveryElement, storeInCollection } from './collections.js';
 import { replacesValue, truthinessOf } from './facts.js';
+import { helperSummary, settleHelperCall, storingHelperCall } from './helpers.js';
 import { releasesThroughOwner } from './owners.js';
-import { captureByDeferredCallback, type Escape, mergeIntoObject, storeInOuterVariable, storeInProperty, untracked } from './escapes.js';
-import { escaped, isOwned, type LeakPath, type OwnershipState, storedElsewhere, withAliases, withFact, withStatus } from './state.js';
+import { captureByDeferredCallback, mergeIntoObject, storeInOuterVariable, storeInProperty, untracked } from './escapes.js';
+import { isOwned, type LeakPath, type OwnershipState, withAliases, withFact, withStatus } from './state.js';
 import {
   callsLocalReleaser,
   createClosure,
@@ -77,7 +77,7 @@ export function applyStep(context: OwnershipContext, step: CfgNode, state: Owner
   }
 }
 
-function unchanged(state: OwnershipState): StepEffect {
+export function unchanged(state: OwnershipState): StepEffect {
   return { normal: state, thrown: state };
 }
 
@@ -355,48 +355,6 @@ function usesResource(context: OwnershipContext, node: ts.CallExpression, state:
   }
   const passed = node.arguments.some((argument) => mayHoldResource(context, argument, state));
   return passed && (isThenableType(context.checker, node) || isAwaited(node));
-}
-
-/** `remember(client)` for a function of the program that stores its parameter beyond the call. */
-function storingHelperCall(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): OwnershipState | undefined {
-  for (const [index, argument] of node.arguments.entries()) {
-    if (!isResource(context, argument, state)) continue;
-    const summary = context.summaries.releasedByCall(node, index, context.tracked.resource);
-    if (!summary?.storedAt) continue;
-    const escape: Escape = { kind: 'storingFunction', at: argument, sink: node.expression, storedAt: summary.storedAt };
-    // A timer or listener set up by the callee runs after this function, released or not.
-    return summary.storedForLater ? escaped(state, escape) : storedElsewhere(state, escape);
-  }
-  return undefined;
-}
-
-/**
- * `releaseQuietly(client)`: a function of the program whose summary says what it does with the
- * resource passed to it — released when it returns, when it throws, or both.
- */
-function helperSummary(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): ReleaseSummary | undefined {
-  let found: ReleaseSummary | undefined;
-  node.arguments.forEach((argument, index) => {
-    if (found || !isResource(context, argument, state)) return;
-    const summary = context.summaries.releasedByCall(node, index, context.tracked.resource);
-    if (summary && (summary.onReturn || summary.onThrow || !summary.returns)) found = summary;
-  });
-  return found;
-}
-
-/**
- * The completion of a helper call. `completes` says the helper finishes here (a synchronous
- * call, or the `await` of an asynchronous one); a promise nobody awaits yet only counts when the
- * helper releases however it ends.
- */
-function settleHelperCall(state: OwnershipState, helper: ReleaseSummary, completes: boolean): StepEffect {
-  const released = withStatus(state, 'released');
-  if (!completes) return unchanged(helper.onReturn && helper.onThrow ? released : state);
-  return {
-    // A helper that never returns (`releaseAndRethrow(client, err): never`) has no normal successor.
-    normal: !helper.returns ? undefined : helper.onReturn ? released : state,
-    thrown: helper.onThrow ? released : state,
-  };
 }
 
 function isAwaited(call: ts.CallExpression): boolean {
