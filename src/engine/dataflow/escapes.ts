@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { callbackUse } from '../settlement.js';
 import { escaped, type OwnershipState, storedElsewhere, withAliases, withStatus } from './state.js';
-import { fieldName, membersReleasingField, ownerOfThis, ownerReleasesField } from './owners.js';
+import { fieldName, membersReleasingField, ownerOfThis, ownerReleasesField, releasesFieldWhateverHappens } from './owners.js';
 import { isLocalSymbol, mayHoldResource, type OwnershipContext, symbolOf } from './values.js';
 
 /*
@@ -72,9 +72,9 @@ function storeInThisField(
   // A lent connection goes back to its lender: an object keeping it would use or release it after that.
   if (context.tracked.borrowed) return storedElsewhere(state, { kind: 'property', at: assignment, sink: object });
   if (owner && field !== undefined && ownerReleasesField(context, owner, field)) {
-    // Released by this very method and no other member: the field is this method's variable.
+    // Released by this very method (by no other member, or whatever happens): the field is this method's variable.
     const fieldSymbol = ts.isPropertyAccessExpression(target) ? symbolOf(context, target.name) : undefined;
-    if (fieldSymbol && ts.isClassLike(owner) && onlyThisMethodReleases(context, owner, field)) {
+    if (fieldSymbol && ts.isClassLike(owner) && releasedHere(context, owner, field)) {
       return withAliases(state, new Set([...state.aliases, fieldSymbol]));
     }
     return withStatus(state, 'transferred');
@@ -83,9 +83,17 @@ function storeInThisField(
   return storedElsewhere(state, { kind: 'thisField', at: assignment, sink: object, ...(owner ? { owner } : {}) });
 }
 
-function onlyThisMethodReleases(context: OwnershipContext, owner: ts.ClassLikeDeclaration, field: string): boolean {
+/**
+ * Whether the method storing into `this.<field>` keeps it as its own variable: it is the only
+ * member that releases the field, or it releases it whatever happens (a `finally`, or a statement
+ * of its body). A method that releases only on some branch (`if (failed) this.client.release()`)
+ * hands the field over to the object, whose other members release it later.
+ */
+function releasedHere(context: OwnershipContext, owner: ts.ClassLikeDeclaration, field: string): boolean {
+  const { container } = context;
   const releasing = membersReleasingField(context, owner, field, context.tracked.resource);
-  return releasing.length === 1 && releasing[0] === context.container;
+  if (!releasing.includes(container as ts.ClassElement)) return false;
+  return releasing.length === 1 || releasesFieldWhateverHappens(context, container, field, context.tracked.resource);
 }
 
 /**

@@ -114,6 +114,37 @@ export function fieldsReleasedIn(services: FieldServices, resource: ResourceDefi
   return fields;
 }
 
+/**
+ * Whether a method gives back `this.<field>` in a statement every normal path runs: one of its
+ * body's statements, or a statement of a `finally` block that is one.
+ */
+export function releasesFieldWhateverHappens(services: FieldServices, method: ts.Node, field: string, resource: ResourceDefinition): boolean {
+  const body = ts.isFunctionLike(method) && 'body' in method ? method.body : undefined;
+  if (!body || !ts.isBlock(body)) return false;
+  const runsWhateverHappens = (statement: ts.Statement): boolean => {
+    for (let block: ts.Node = statement.parent; ; ) {
+      if (block === body) return true;
+      const tryStatement: ts.Node = block.parent;
+      if (!ts.isBlock(block) || !ts.isTryStatement(tryStatement) || tryStatement.finallyBlock !== block) return false;
+      block = tryStatement.parent;
+    }
+  };
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || (node !== body && ts.isFunctionLike(node))) return;
+    if (ts.isExpressionStatement(node)) {
+      let value = skipOuterExpressions(node.expression);
+      if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+      const releases =
+        ts.isCallExpression(value) && releaseCallsOf(value, resource).some(({ released }) => thisFieldRead(services.checker, released) === field);
+      if (releases && runsWhateverHappens(node)) found = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return found;
+}
+
 /** How many locals initialised from one another (`const a = this.client; const b = a;`) are followed. */
 const MAX_LOCAL_CHAIN = 4;
 

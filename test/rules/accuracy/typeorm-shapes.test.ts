@@ -198,6 +198,42 @@ const fixedFalseNegatives: Invalid[] = [
   }),
 ];
 
+const fixedFalseNegativesTwoMethods: Invalid[] = [
+  // The real RdbmsSchemaBuilder has two methods that each store a fresh runner in
+  // this.queryRunner and release it in their own finally (build() and log()): each method keeps
+  // the field as its own variable, so build()'s startTransaction() before its try still leaks.
+  bad('typeorm RdbmsSchemaBuilder#build and #log: two methods each store and release this.queryRunner in a finally', {
+    preset: 'typeorm',
+    messageId: 'leakedOnException',
+    at: 'createQueryRunner',
+    acquire: 'this.dataSource.createQueryRunner()',
+    path: (line) => `when \`this.queryRunner.startTransaction()\` on line ${line('await this.queryRunner.startTransaction()')} throws`,
+    body: `
+      export class SchemaBuilder {
+        protected queryRunner!: QueryRunner;
+        constructor(protected dataSource: DataSource) {}
+        async build() {
+          this.queryRunner = this.dataSource.createQueryRunner();
+          await this.queryRunner.startTransaction();
+          try {
+            await this.queryRunner.query('CREATE TABLE t (id int)');
+            await this.queryRunner.commitTransaction();
+          } finally {
+            await this.queryRunner.release();
+          }
+        }
+        async log() {
+          this.queryRunner = this.dataSource.createQueryRunner();
+          try {
+            return await this.queryRunner.getTables(['t']);
+          } finally {
+            await this.queryRunner.release();
+          }
+        }
+      }`,
+  }),
+];
+
 // --- a known false positive, pinned: the report the engine gives today ---------------------------
 
 /**
@@ -323,7 +359,7 @@ const confirmedInvalid: Invalid[] = [
 describe('typeorm accuracy: found in typeorm and fixed', () => {
   typedRuleTester().run('no-leaked-connection', rule, {
     valid: fixedFalsePositives,
-    invalid: [...fixedWrongPaths, ...fixedFalseNegatives],
+    invalid: [...fixedWrongPaths, ...fixedFalseNegatives, ...fixedFalseNegativesTwoMethods],
   });
 });
 
