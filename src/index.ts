@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { TSESLint } from '@typescript-eslint/utils';
 import noEscapingConnection from '../rules/no-escaping-connection.js';
 import noLeakedConnection from '../rules/no-leaked-connection.js';
+import noOpenTransaction from '../rules/no-open-transaction.js';
 import noUnawaitedQuery from '../rules/no-unawaited-query.js';
+import noUseAfterRelease from '../rules/no-use-after-release.js';
 
 /** Found by walking up from this module, so it works from `src/` (tests) and `dist/src/` alike. */
 function readPackageVersion(): string {
@@ -24,6 +26,8 @@ export const rules = {
   'no-leaked-connection': noLeakedConnection,
   'no-unawaited-query': noUnawaitedQuery,
   'no-escaping-connection': noEscapingConnection,
+  'no-use-after-release': noUseAfterRelease,
+  'no-open-transaction': noOpenTransaction,
 } satisfies Record<string, TSESLint.RuleModule<string, readonly unknown[]>>;
 
 type RuleName = keyof typeof rules;

@@ -10,12 +10,20 @@ import {
   noEscapingConnectionMessages,
   noLeakedConnectionMessages,
   noUnawaitedQueryMessages,
+  noOpenTransactionMessages,
+  noUseAfterReleaseMessages,
   type ResourceDefinition,
   type RuleName,
 } from '../engine/index.js';
 import { type AcquisitionSite, type AuditFinding, type AuditReport, byPlace, outcomeOf, SCHEMA_VERSION } from './report.js';
 
-export const RULE_NAMES: readonly RuleName[] = ['no-leaked-connection', 'no-unawaited-query', 'no-escaping-connection'];
+export const RULE_NAMES: readonly RuleName[] = [
+  'no-leaked-connection',
+  'no-unawaited-query',
+  'no-escaping-connection',
+  'no-use-after-release',
+  'no-open-transaction',
+];
 
 export interface AuditOptions {
   /** The tsconfig to load. */
@@ -43,6 +51,8 @@ const TEMPLATES: Record<string, string> = {
   ...noLeakedConnectionMessages,
   ...noUnawaitedQueryMessages,
   ...noEscapingConnectionMessages,
+  ...noUseAfterReleaseMessages,
+  ...noOpenTransactionMessages,
   analysisFailed: analysisFailedMessage,
 };
 

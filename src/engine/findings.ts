@@ -6,17 +6,35 @@ import type { FlowServices } from './dataflow/values.js';
 import { describeCode, describeExit, describeLeakPath, describeLocation, describeOperation, describeExceptionPath, lineOf } from './describe.js';
 import { leakFixes } from './fixes/leakFixes.js';
 import { poolQuerySuggestions, raceSuggestions } from './fixes/queryFixes.js';
+import { rollbackSuggestions } from './fixes/transactionFixes.js';
 import type { FixPlan } from './fixes/text.js';
-import type { NoEscapingConnectionMessageId, NoLeakedConnectionMessageId, NoUnawaitedQueryMessageId } from './messages.js';
+import type {
+  NoEscapingConnectionMessageId,
+  NoLeakedConnectionMessageId,
+  NoUnawaitedQueryMessageId,
+  NoOpenTransactionMessageId,
+  NoUseAfterReleaseMessageId,
+} from './messages.js';
 
-export type RuleName = 'no-leaked-connection' | 'no-unawaited-query' | 'no-escaping-connection';
+export type RuleName =
+  | 'no-leaked-connection'
+  | 'no-unawaited-query'
+  | 'no-escaping-connection'
+  | 'no-use-after-release'
+  | 'no-open-transaction';
 
 /** One problem to report, independent of the front end that shows it. */
 export interface Finding {
   readonly rule: RuleName;
   /** The node to report on: the acquiring call, the query, the escaping expression. */
   readonly node: ts.Node;
-  readonly messageId: NoLeakedConnectionMessageId | NoUnawaitedQueryMessageId | NoEscapingConnectionMessageId | 'analysisFailed';
+  readonly messageId:
+    | NoLeakedConnectionMessageId
+    | NoUnawaitedQueryMessageId
+    | NoEscapingConnectionMessageId
+    | NoUseAfterReleaseMessageId
+    | NoOpenTransactionMessageId
+    | 'analysisFailed';
   readonly data: Readonly<Record<string, string>>;
   /** For an escape: what receives the connection, which `allowedEscapes` may vouch for. */
   readonly sink?: ts.Expression;
@@ -173,4 +191,49 @@ export function poolQueryFinding(query: ts.CallExpression, droppedBy: ts.CallExp
     data,
     suggestions: fixesOrNone(() => poolQuerySuggestions(query, droppedBy, checker), []),
   };
+}
+
+/** A use of the connection, or a second release, after a path gave it back. */
+export function misuseFindings(verdict: AcquisitionVerdict): Finding[] {
+  return verdict.misuses.map(({ kind, at, firstRelease }) => ({
+    rule: 'no-use-after-release',
+    node: at,
+    messageId: kind,
+    data: {
+      use: describeOperation(at),
+      resource: verdict.acquisition.resource.name,
+      release: describeOperation(firstRelease),
+      line: String(lineOf(firstRelease)),
+    },
+  }));
+}
+
+/** A transaction still open when the connection goes back to the pool, reported where it began. */
+export function openTransactionFindings(verdict: AcquisitionVerdict): Finding[] {
+  const { acquisition } = verdict;
+  return verdict.openTransactions.map((open) => {
+    const data = {
+      begin: describeCode(open.begin),
+      resource: acquisition.resource.name,
+      cause: open.thrownAt ? `, on the path ${describeExceptionPath(open.thrownAt)}` : '',
+    };
+    const suggestions = fixesOrNone(() => rollbackSuggestions(open, acquisition.resource), []);
+    if (open.release) {
+      return {
+        rule: 'no-open-transaction',
+        node: open.begin,
+        messageId: 'openAtRelease',
+        data: { ...data, release: describeOperation(open.release), line: String(lineOf(open.release)) },
+        suggestions,
+      };
+    }
+    const exit = describeExit(open.exit!.kind, open.exit!.at, verdict.graph.container, subjectOf(verdict));
+    return {
+      rule: 'no-open-transaction',
+      node: open.begin,
+      messageId: 'openAtLenderRelease',
+      data: { ...data, exit, lender: describeOperation(acquisition.call) },
+      suggestions,
+    };
+  });
 }

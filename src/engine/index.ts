@@ -4,7 +4,7 @@ import { type AcquisitionVerdict, followAcquisition, followResource } from './da
 import type { FlowServices } from './dataflow/values.js';
 import { AcquirerSummaries } from './summaries/acquirers.js';
 import { type ParameterFlow, SummaryCache } from './summaries/index.js';
-import { escapeFindings, type Finding, leakFinding, raceFindings, type RuleName } from './findings.js';
+import { escapeFindings, type Finding, leakFinding, misuseFindings, openTransactionFindings, raceFindings, type RuleName } from './findings.js';
 import { floatingPoolQueries } from './poolQueries.js';
 import { callbackFormAcquisitions, promiseChainAcquisition } from './resources/callbacks.js';
 import { type Acquisition, ResourceModel } from './resources/model.js';
@@ -92,6 +92,8 @@ function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: Engine
     ...distinctByNode(verdicts.flatMap((verdict) => raceFindings(verdict, checker))),
     ...poolQueryFindings(sourceFile, program, model, failures),
     ...distinctByNode(verdicts.flatMap(escapeFindings)),
+    ...distinctByNode(verdicts.flatMap(misuseFindings)),
+    ...distinctByNode(verdicts.flatMap(openTransactionFindings)),
   ];
   return { verdicts, findings: [...findings, ...failures] };
 }
@@ -161,7 +163,13 @@ function analysisFailed(node: ts.Node, error: unknown): Finding[] {
   return RULES.map((rule) => ({ rule, node, messageId: 'analysisFailed', data: { error: message } }));
 }
 
-const RULES: readonly RuleName[] = ['no-leaked-connection', 'no-unawaited-query', 'no-escaping-connection'];
+const RULES: readonly RuleName[] = [
+  'no-leaked-connection',
+  'no-unawaited-query',
+  'no-escaping-connection',
+  'no-use-after-release',
+  'no-open-transaction',
+];
 
 /**
  * Every place that acquires: calls of a pool's acquire method (found by a syntactic pre-filter,

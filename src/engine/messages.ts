@@ -67,3 +67,26 @@ export const noEscapingConnectionMessages = {
 } as const;
 
 export type NoEscapingConnectionMessageId = keyof typeof noEscapingConnectionMessages;
+
+/** `no-use-after-release`. `{{release}}` is the first release on the path, on line `{{line}}`. */
+export const noUseAfterReleaseMessages = {
+  usedAfterRelease:
+    '`{{use}}` uses the {{resource}} connection after `{{release}}` on line {{line}} gave it back to the pool: by then the pool may have lent it to another request, whose session this call would run in. Use the connection before releasing it, or acquire a new one.',
+  releasedTwice:
+    '`{{use}}` gives the {{resource}} connection back a second time: `{{release}}` on line {{line}} already did on this path. A second release throws (node-postgres) or lends the connection to two borrowers at once. Release it exactly once, in a `finally` block.',
+} as const;
+
+export type NoUseAfterReleaseMessageId = keyof typeof noUseAfterReleaseMessages;
+
+/**
+ * `no-open-transaction`. `{{begin}}` is the call that began the transaction, `{{cause}}` the
+ * exception the path needs, if any.
+ */
+export const noOpenTransactionMessages = {
+  openAtRelease:
+    'The transaction begun by `{{begin}}` is still open when `{{release}}` on line {{line}} gives the {{resource}} connection back to the pool{{cause}}: the next borrower runs in it (or in an aborted one, where every query fails), and the work done here is never committed. Commit it, or roll it back in a `catch`, before the release.',
+  openAtLenderRelease:
+    'The transaction begun by `{{begin}}` is still open when {{exit}}{{cause}}, and then `{{lender}}` gives the {{resource}} connection back to the pool: the next borrower runs in it (or in an aborted one, where every query fails). Commit it, or roll it back in a `catch`, before the callback returns.',
+} as const;
+
+export type NoOpenTransactionMessageId = keyof typeof noOpenTransactionMessages;

@@ -5,6 +5,8 @@ import { lineOf } from '../describe.js';
 import { conditionVariablesFor, liveConditionVariables } from './facts.js';
 import { conditionVariable, refine, relevantFacts } from './refine.js';
 import type { Escape } from './escapes.js';
+import { type Misuse, misuseAfterRelease } from './misuse.js';
+import { type OpenTransaction, openAtExit, trackTransaction } from './transactions.js';
 import { exitRaces, queriesOnException, type QueryRace, trackQueries } from './queries.js';
 import { isOwned, type LeakPath, type OwnershipState, stateKey, UNACQUIRED } from './state.js';
 import { applyStep, type StepEffect } from './transfer.js';
@@ -24,6 +26,10 @@ export interface AcquisitionVerdict {
   readonly escapes: readonly Escape[];
   /** Queries on the connection not awaited before a release or an exit: one race per query, the one a message names. */
   readonly races: readonly QueryRace[];
+  /** Uses of the connection, and second releases, after it was given back. */
+  readonly misuses: readonly Misuse[];
+  /** Transactions still open when the connection goes back to the pool. */
+  readonly openTransactions: readonly OpenTransaction[];
 }
 
 /** What following one resource through a graph found. */
@@ -35,6 +41,10 @@ export interface FlowResult {
   readonly leaks: readonly LeakPath[];
   readonly escapes: readonly Escape[];
   readonly races: readonly QueryRace[];
+  /** Uses and second releases after a release, one per call (the first path found names the first release). */
+  readonly misuses: readonly Misuse[];
+  /** Transactions given back open, one per transaction begun (a normal path before an exceptional one). */
+  readonly openTransactions: readonly OpenTransaction[];
 }
 
 export function followAcquisition(graph: ControlFlowGraph, acquisition: Acquisition, services: FlowServices): AcquisitionVerdict {
@@ -46,7 +56,7 @@ export function followAcquisition(graph: ControlFlowGraph, acquisition: Acquisit
     ends.add('released');
   }
   const leak = acquisition.borrowed ? undefined : chooseLeak(flow.leaks);
-  return { acquisition, graph, ends, leak, escapes: flow.escapes, races: chooseRaces(flow.races) };
+  return { acquisition, graph, ends, leak, escapes: flow.escapes, races: chooseRaces(flow.races), misuses: flow.misuses, openTransactions: flow.openTransactions };
 }
 
 /** A callback's resource is held from its first line; any other acquisition starts unacquired. */
@@ -90,11 +100,16 @@ export function followResource(
   const escapes = new Map<ts.Node, Escape>();
   const stored = new StoredReferences();
   const races: QueryRace[] = [];
+  const misuses: Misuse[] = [];
+  const openTransactions: OpenTransaction[] = [];
 
   const arrive = (target: number, state: OwnershipState): void => {
     if (target === graph.exit || target === graph.throwExit) {
       const throwing = target === graph.throwExit;
       races.push(...exitRaces(state, throwing));
+      // A lent connection goes back to the pool right after its callback: a transaction still open goes with it.
+      const open = tracked.borrowed ? openAtExit(state, throwing ? 'throw' : state.returnedAt ? 'return' : 'end', throwing ? state.thrownAt : state.returnedAt) : undefined;
+      if (open) openTransactions.push(open);
       // An exception before a lazy runner connected (or from its failed `connect()`) leaves
       // nothing to give back. A runner dropped on a normal path is still reported: it was
       // created to be used, and nothing releases it.
@@ -139,9 +154,13 @@ export function followResource(
           for (const edge of node.successors) follow(edge, state);
           continue;
         }
+        const misuse = misuseAfterRelease(context, node.ast!, state);
+        if (misuse) misuses.push(misuse);
         const owned = applyStep(context, node, state);
         const queries = trackQueries(context, node, state, owned);
-        const effect: StepEffect = { ...owned, normal: queries.normal, thrown: queries.thrown };
+        const transaction = trackTransaction(context, node.ast!, state, { ...owned, normal: queries.normal, thrown: queries.thrown });
+        const effect: StepEffect = transaction.effect;
+        if (transaction.open) openTransactions.push(transaction.open);
         races.push(...queries.races);
         if (effect.leak && state.dormant && effect.leak.exceptional) {
           // Lost on an exception path before it connected: no connection is lost.
@@ -164,13 +183,37 @@ export function followResource(
     leaks.push(...continued.leaks.map((leak) => (leak.within ? leak : { ...leak, within: callback })));
     for (const escape of continued.escapes) escapes.set(escape.at, escape);
     races.push(...continued.races);
+    misuses.push(...continued.misuses);
+    openTransactions.push(...continued.openTransactions);
   }
-  return { endsOnReturn, endsOnThrow, leaks, escapes: [...escapes.values()], races };
+  return {
+    endsOnReturn,
+    endsOnThrow,
+    leaks,
+    escapes: [...escapes.values()],
+    races,
+    misuses: distinctMisuses(misuses),
+    openTransactions: chooseOpenTransactions(openTransactions),
+  };
 }
 
 /** The state a callback that takes the resource over starts in: held, by the variables it captures. */
 function heldBy(handedOver: OwnershipState): OwnershipState {
   return { ...UNACQUIRED, status: 'held', aliases: handedOver.aliases };
+}
+
+function chooseOpenTransactions(found: readonly OpenTransaction[]): OpenTransaction[] {
+  const best = new Map<ts.Node, OpenTransaction>();
+  for (const open of found) {
+    const known = best.get(open.begin);
+    if (!known || (known.thrownAt && !open.thrownAt)) best.set(open.begin, open);
+  }
+  return [...best.values()];
+}
+
+function distinctMisuses(misuses: readonly Misuse[]): Misuse[] {
+  const seen = new Set<ts.Node>();
+  return misuses.filter((misuse) => !seen.has(misuse.at) && seen.add(misuse.at));
 }
 
 /**

@@ -57,6 +57,10 @@ export interface OwnershipState {
   readonly escape?: Escape;
   /** A resource that connects lazily and has no connection yet on this path (see `connectsLazily`). */
   readonly dormant?: boolean;
+  /** The call that began a transaction still open on this path (`no-open-transaction`). */
+  readonly transaction?: ts.Node;
+  /** The release that gave the resource back on this path, when it completed (`no-use-after-release`). */
+  readonly releasedAt?: ts.Node;
   /** Queries on the resource whose promises nobody has awaited yet on this path, by query call. */
   readonly floating?: ReadonlyMap<ts.Node, FloatingQuery>;
 }
@@ -101,7 +105,8 @@ export function stateKey(state: OwnershipState, symbolIds: (symbol: ts.Symbol) =
   const iterated = [...(state.iterated ?? [])].map((loop) => loop.pos).join(',');
   const floating = [...(state.floating?.values() ?? [])].map((query) => floatingKey(query, symbolIds)).sort().join(',');
   const escape = state.escape ? state.escape.at.pos : '';
-  return `${state.status}|${aliases}|${facts}|${iterated}|${state.viaException ? 'x' : ''}|${state.returnedAt ? 'r' : ''}|${floating}|${escape}|${state.dormant ? 'd' : ''}`;
+  const released = `${state.releasedAt ? state.releasedAt.pos : ''}|${state.transaction ? state.transaction.pos : ''}`;
+  return `${state.status}|${aliases}|${facts}|${iterated}|${state.viaException ? 'x' : ''}|${state.returnedAt ? 'r' : ''}|${floating}|${escape}|${state.dormant ? 'd' : ''}|${released}`;
 }
 
 function floatingKey(query: FloatingQuery, symbolIds: (symbol: ts.Symbol) => number): string {

@@ -252,7 +252,8 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
   }
   // A release that throws (a second `release()` in pg) has still given the resource up.
   if (releasesByMethod(context, node, state) || callsLocalReleaser(context, node, state) || releasesThroughOwner(context, node, state)) {
-    return unchanged(withStatus(state, 'released'));
+    const released = withStatus(state, 'released');
+    return { normal: { ...released, releasedAt: node }, thrown: released };
   }
   // Giving back another connection of the same kind (`source.release()` next to ours) does not
   // throw: only a second release of the same connection does, and that is not this path's concern.

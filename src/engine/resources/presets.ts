@@ -63,6 +63,28 @@ export interface ResourceDefinition {
    * of such a type (as declared, or as cast) is not an acquisition. None when absent.
    */
   readonly unpooled?: readonly TypeOrValueSpecifier[];
+  /**
+   * Whether giving the resource back twice is harmless (mysql2, TypeORM, a MongoDB session: the
+   * second call does nothing). `no-use-after-release` then reports a use after release, but not a
+   * second release. False when absent: node-postgres throws, generic-pool rejects.
+   */
+  readonly idempotentRelease?: boolean;
+  /** How transactions begin and end on the resource (`no-open-transaction`); none are followed when absent. */
+  readonly transactions?: TransactionModel;
+}
+
+/** How a resource's transactions begin and end, and which releases end them by discarding the connection. */
+export interface TransactionModel {
+  /** Methods of the resource that begin one (`beginTransaction()`, `startTransaction()`). */
+  readonly begin: readonly string[];
+  /** Methods that end one: commit or roll back. */
+  readonly end: readonly string[];
+  /** Whether `BEGIN` / `START TRANSACTION` and `COMMIT` / `ROLLBACK` sent as SQL count. */
+  readonly sql: boolean;
+  /** Release methods that discard the connection instead of returning it to the pool (`destroy()`). */
+  readonly discardingReleases: readonly string[];
+  /** Whether a release given an argument discards the connection (pg's `release(err)`). */
+  readonly releaseWithArgumentDiscards: boolean;
 }
 
 /**
@@ -99,6 +121,7 @@ const pg: ResourceDefinition = {
   connectsLazily: false,
   asyncRelease: false,
   suggestUsing: false,
+  transactions: { begin: [], end: [], sql: true, discardingReleases: [], releaseWithArgumentDiscards: true },
 };
 
 /** The promise API (`mysql2/promise`, or `pool.promise()`) and the callback API (`pool.getConnection((err, conn) => …)`). */
@@ -117,6 +140,9 @@ const mysql2: ResourceDefinition = {
   connectsLazily: false,
   asyncRelease: false,
   suggestUsing: true,
+  // `release()` on a connection already back in the pool does nothing.
+  idempotentRelease: true,
+  transactions: { begin: ['beginTransaction'], end: ['commit', 'rollback'], sql: true, discardingReleases: ['destroy'], releaseWithArgumentDiscards: false },
 };
 
 const genericPool: ResourceDefinition = {
@@ -170,6 +196,15 @@ const typeorm: ResourceDefinition = {
   asyncRelease: true,
   suggestUsing: false,
   unpooled: [{ from: 'package', package: 'typeorm', name: 'MongoQueryRunner' }],
+  // `release()` returns at once when the runner `isReleased`.
+  idempotentRelease: true,
+  transactions: {
+    begin: ['startTransaction'],
+    end: ['commitTransaction', 'rollbackTransaction'],
+    sql: true,
+    discardingReleases: [],
+    releaseWithArgumentDiscards: false,
+  },
 };
 
 /**
@@ -193,6 +228,7 @@ const mariadb: ResourceDefinition = {
   connectsLazily: false,
   asyncRelease: true,
   suggestUsing: true,
+  transactions: { begin: ['beginTransaction'], end: ['commit', 'rollback'], sql: true, discardingReleases: ['destroy'], releaseWithArgumentDiscards: false },
 };
 
 /**
@@ -238,6 +274,10 @@ const mongodb: ResourceDefinition = {
   connectsLazily: false,
   asyncRelease: true,
   suggestUsing: true,
+  // A second `endSession()` does nothing.
+  idempotentRelease: true,
+  // `endSession()` aborts a transaction still open: the work is silently lost, which is reported too.
+  transactions: { begin: ['startTransaction'], end: ['commitTransaction', 'abortTransaction'], sql: false, discardingReleases: [], releaseWithArgumentDiscards: false },
 };
 
 /**
@@ -268,6 +308,8 @@ const knex: ResourceDefinition = {
   suggestUsing: false,
   // `trx('users').insert(…)`, `trx.select(…)` build queries that run only when awaited.
   lazyQueries: true,
+  // A rollback after a commit (or a second commit) resolves and does nothing.
+  idempotentRelease: true,
 };
 
 export const builtInPresets = { pg, mysql2, 'generic-pool': genericPool, typeorm, mariadb, oracledb, mongodb, knex } as const;

@@ -1,0 +1,45 @@
+import ts from 'typescript';
+import { skipOuterExpressions } from '../ast.js';
+import { calledMethodName, callReceiver } from '../resources/model.js';
+import type { OwnershipState } from './state.js';
+import { isResource, type OwnershipContext, releasesByMethod } from './values.js';
+
+/*
+ * What a path does with the connection after giving it back (`no-use-after-release`): by then the
+ * pool may have lent it to another request, so a query runs in someone else's session, and a
+ * second release hands it back twice (node-postgres throws; other drivers lend it to two borrowers).
+ */
+
+export type MisuseKind = 'usedAfterRelease' | 'releasedTwice';
+
+export interface Misuse {
+  readonly kind: MisuseKind;
+  /** The use, or the second release. */
+  readonly at: ts.CallExpression;
+  /** The release that gave the connection back first on this path. */
+  readonly firstRelease: ts.Node;
+}
+
+/** Listener bookkeeping on a released client (`client.off('error', onError)`) touches no connection. */
+const LISTENER_METHODS = new Set(['on', 'once', 'off', 'addListener', 'removeListener', 'removeAllListeners', 'listenerCount', 'listeners']);
+
+/** The misuse a step makes of a resource that the path has already given back, if any. */
+export function misuseAfterRelease(context: OwnershipContext, step: ts.Node, state: OwnershipState): Misuse | undefined {
+  const firstRelease = state.releasedAt;
+  if (state.status !== 'released' || !firstRelease || !ts.isCallExpression(step)) return undefined;
+  if (releasesByMethod(context, step, state)) {
+    return context.tracked.resource.idempotentRelease ? undefined : { kind: 'releasedTwice', at: step, firstRelease };
+  }
+  if (LISTENER_METHODS.has(calledMethodName(step) ?? '')) return undefined;
+  return callsThrough(context, step, state) ? { kind: 'usedAfterRelease', at: step, firstRelease } : undefined;
+}
+
+/** A call on the resource or on something reached from it (`runner.manager.save(…)`). */
+function callsThrough(context: OwnershipContext, call: ts.CallExpression, state: OwnershipState): boolean {
+  for (let receiver = callReceiver(call); receiver; ) {
+    if (isResource(context, receiver, state)) return true;
+    const base = skipOuterExpressions(receiver);
+    receiver = ts.isPropertyAccessExpression(base) || ts.isElementAccessExpression(base) ? base.expression : undefined;
+  }
+  return false;
+}

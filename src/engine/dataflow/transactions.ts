@@ -1,0 +1,109 @@
+import ts from 'typescript';
+import { skipOuterExpressions } from '../ast.js';
+import { calledMethodName, callReceiver } from '../resources/model.js';
+import type { TransactionModel } from '../resources/presets.js';
+import { isOwned, type OwnershipState } from './state.js';
+import type { StepEffect } from './transfer.js';
+import { isResource, type OwnershipContext, outerValue } from './values.js';
+
+/*
+ * Transactions left open (`no-open-transaction`): a connection that goes back to the pool inside
+ * a transaction hands it to the next borrower, who runs in it — or in an aborted one, where every
+ * query fails — and the work done here is never committed. Each path remembers the call that
+ * began a transaction until one that ends it.
+ */
+
+/** A path that gives the connection back with a transaction open. */
+export interface OpenTransaction {
+  /** The call that began it. */
+  readonly begin: ts.CallExpression;
+  /** The release that gives the connection back; none when the path leaves a lent connection's callback. */
+  readonly release?: ts.CallExpression;
+  /** How the path leaves the callback of a lent connection. */
+  readonly exit?: { readonly kind: 'return' | 'end' | 'throw'; readonly at?: ts.Node };
+  /** The first operation that threw on the way, if the path is an exceptional one. */
+  readonly thrownAt?: ts.Node;
+}
+
+/** `BEGIN`, `begin isolation level serializable`, `START TRANSACTION READ ONLY`. */
+const BEGIN_SQL = /^\s*(?:begin|start\s+transaction)\b/i;
+/** `COMMIT`, `ROLLBACK`, `END`, `ABORT` — but `ROLLBACK TO SAVEPOINT` keeps the transaction. */
+const END_SQL = /^\s*(?:commit|end|abort|rollback(?!\s+to\b))\b/i;
+
+/** The transaction state after one step, and the open transaction it gives back, if it does. */
+export function trackTransaction(
+  context: OwnershipContext,
+  step: ts.Node,
+  before: OwnershipState,
+  effect: StepEffect,
+): { effect: StepEffect; open?: OpenTransaction } {
+  const model = context.tracked.resource.transactions;
+  if (!model || !isOwned(before)) return { effect };
+  if (ts.isAwaitExpression(step)) {
+    const awaited = skipOuterExpressions(step.expression);
+    // An awaited BEGIN has begun once the `await` fulfils; if it rejects, nothing is open.
+    if (ts.isCallExpression(awaited) && begins(context, model, awaited, before)) {
+      return { effect: { ...effect, ...(effect.normal ? { normal: { ...effect.normal, transaction: awaited } } : {}) } };
+    }
+    return { effect };
+  }
+  if (!ts.isCallExpression(step)) return { effect };
+  if (begins(context, model, step, before) && !ts.isAwaitExpression(outerValue(step).parent)) {
+    return { effect: { ...effect, ...(effect.normal ? { normal: { ...effect.normal, transaction: step } } : {}) } };
+  }
+  if (ends(context, model, step, before)) {
+    // A COMMIT that fails ends the transaction too (the server rolls it back).
+    return { effect: withoutTransaction(effect) };
+  }
+  const begin = before.transaction;
+  if (begin && ts.isCallExpression(begin) && effect.normal?.status === 'released') {
+    const open: OpenTransaction | undefined = discards(model, step)
+      ? undefined
+      : { begin, release: step, ...(before.viaException ? { thrownAt: before.firstThrownAt } : {}) };
+    return { effect: withoutTransaction(effect), ...(open ? { open } : {}) };
+  }
+  return { effect };
+}
+
+/** A lent connection's callback leaves with a transaction open: its lender gives it back next. */
+export function openAtExit(state: OwnershipState, kind: 'return' | 'end' | 'throw', at: ts.Node | undefined): OpenTransaction | undefined {
+  const begin = state.transaction;
+  if (!begin || !ts.isCallExpression(begin) || !isOwned(state)) return undefined;
+  return { begin, exit: { kind, ...(at ? { at } : {}) }, ...(state.viaException ? { thrownAt: state.firstThrownAt } : {}) };
+}
+
+function withoutTransaction(effect: StepEffect): StepEffect {
+  const clear = (state: OwnershipState | undefined): OwnershipState | undefined =>
+    state?.transaction ? { ...state, transaction: undefined } : state;
+  return { ...effect, normal: clear(effect.normal), thrown: clear(effect.thrown) };
+}
+
+function begins(context: OwnershipContext, model: TransactionModel, call: ts.CallExpression, state: OwnershipState): boolean {
+  return onResource(context, call, state) && (model.begin.includes(calledMethodName(call) ?? '') || sentSql(model, call, BEGIN_SQL));
+}
+
+function ends(context: OwnershipContext, model: TransactionModel, call: ts.CallExpression, state: OwnershipState): boolean {
+  return onResource(context, call, state) && (model.end.includes(calledMethodName(call) ?? '') || sentSql(model, call, END_SQL));
+}
+
+/** `client.release(err)` (pg), `conn.destroy()`: the connection is discarded, and its transaction with it. */
+function discards(model: TransactionModel, release: ts.CallExpression): boolean {
+  if (model.discardingReleases.includes(calledMethodName(release) ?? '')) return true;
+  const [argument] = release.arguments;
+  return model.releaseWithArgumentDiscards && argument !== undefined && skipOuterExpressions(argument).kind !== ts.SyntaxKind.FalseKeyword;
+}
+
+function onResource(context: OwnershipContext, call: ts.CallExpression, state: OwnershipState): boolean {
+  const receiver = callReceiver(call);
+  return receiver !== undefined && isResource(context, receiver, state);
+}
+
+/** The SQL text a query call sends first, when it is written out: a string, or a template's head. */
+function sentSql(model: TransactionModel, call: ts.CallExpression, pattern: RegExp): boolean {
+  if (!model.sql) return false;
+  const first = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+  if (!first) return false;
+  if (ts.isStringLiteralLike(first)) return pattern.test(first.text);
+  if (ts.isTemplateExpression(first)) return pattern.test(first.head.text);
+  return false;
+}

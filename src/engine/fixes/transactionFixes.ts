@@ -1,0 +1,59 @@
+import ts from 'typescript';
+import { enclosingContainer, isAsyncFunction, skipOuterExpressions } from '../ast.js';
+import type { OpenTransaction } from '../dataflow/transactions.js';
+import { callReceiver } from '../resources/model.js';
+import type { ResourceDefinition } from '../resources/presets.js';
+import { type FixPlan, SourceText } from './text.js';
+
+/*
+ * The suggestion for `no-open-transaction` where the intent is clear: the transaction is begun in
+ * a `try` whose failure path gives the connection back without ending it — roll it back first, in
+ * the `catch` (adding one that rethrows when the `try` has only a `finally`). A suggestion, not an
+ * autofix: a rollback changes what the failure path does to the data, which its author decides.
+ */
+
+export function rollbackSuggestions(open: OpenTransaction, resource: ResourceDefinition): FixPlan[] {
+  if (!open.thrownAt) return [];
+  const guarded = tryAround(open.begin);
+  const rollback = rollbackCall(open.begin, resource);
+  if (!guarded || !rollback || !isAsyncFunction(enclosingContainer(open.begin))) return [];
+  const source = new SourceText(open.begin.getSourceFile());
+  const description = `Roll the transaction back in \`catch\`: \`await ${rollback}\``;
+  const { catchClause, finallyBlock } = guarded;
+  if (catchClause) {
+    const block = catchClause.block;
+    const first = block.statements[0];
+    if (!first || !source.ownsItsLines(first)) return [];
+    const indent = source.indentOf(first.getStart());
+    const at = source.lineStart(first.getStart());
+    return [{ description, edits: [{ start: at, end: at, text: `${indent}await ${rollback};${source.newline}` }] }];
+  }
+  if (!finallyBlock) return [];
+  // `} finally {` → `} catch (error) { rollback; throw error; } finally {`
+  const tryEnd = guarded.tryBlock.getEnd();
+  const indent = source.indentOf(guarded.getStart());
+  const unit = source.indentUnit(guarded.tryBlock);
+  const nl = source.newline;
+  const text = ` catch (error) {${nl}${indent}${unit}await ${rollback};${nl}${indent}${unit}throw error;${nl}${indent}}`;
+  return [{ description, edits: [{ start: tryEnd, end: tryEnd, text }] }];
+}
+
+/** The `try` whose block holds the call that began the transaction (nearest first). */
+function tryAround(begin: ts.Node): ts.TryStatement | undefined {
+  for (let node: ts.Node = begin; node.parent && !ts.isFunctionLike(node.parent); node = node.parent) {
+    if (ts.isTryStatement(node.parent) && node.parent.tryBlock === node) return node.parent;
+  }
+  return undefined;
+}
+
+/** `client.query('ROLLBACK')`, `conn.rollback()`, `runner.rollbackTransaction()`, `session.abortTransaction()`. */
+function rollbackCall(begin: ts.CallExpression, resource: ResourceDefinition): string | undefined {
+  const receiver = callReceiver(begin);
+  const model = resource.transactions;
+  if (!receiver || !model) return undefined;
+  const target = skipOuterExpressions(receiver);
+  if (!ts.isIdentifier(target)) return undefined;
+  const method = model.end.find((name) => /rollback|abort/i.test(name));
+  if (method) return `${target.text}.${method}()`;
+  return model.sql ? `${target.text}.query('ROLLBACK')` : undefined;
+}
