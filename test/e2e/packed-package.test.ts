@@ -1,8 +1,11 @@
 // The plugin as users get it: `npm pack`ed, installed into a project of their own with the
 // packages the README's Install section names, configured with the README's flat config
 // verbatim, and run with the commands of its Lint section through the real `eslint` binary.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readmeBlock, shellCommands } from './readme.js';
+import { repoRoot } from './build.js';
+import { codeBlocks, readmeBlock, shellCommands } from './readme.js';
 import { createUserProject, type RunResult, type UserProject } from './user-project.js';
 
 const orders = `import pg from 'pg';
@@ -74,6 +77,13 @@ function describeRun(result: RunResult): string {
   return `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
 }
 
+/** The `run:` steps of the GitHub Actions job in docs/ci.md, but `npm ci` (the project is installed). */
+function ciSteps(): string[] {
+  const [workflow] = codeBlocks(readFileSync(path.join(repoRoot, 'docs/ci.md'), 'utf8')).filter((block) => block.lang === 'yaml');
+  const steps = [...(workflow?.code ?? '').matchAll(/^\s*(?:- )?run: (.+)$/gm)].map((match) => match[1]!.trim());
+  return steps.filter((step) => step !== 'npm ci');
+}
+
 /** The README's Lint commands: `npx eslint .`, then `npx eslint --fix .`. */
 const [lintCommand, fixCommand] = shellCommands(readmeBlock('## Lint', 'sh'));
 
@@ -92,8 +102,11 @@ describe('the packed plugin in a user project', () => {
     expect(project.installed).toEqual(expect.arrayContaining(Object.keys(project.manifest.peerDependencies ?? {})));
   });
 
-  it('lints with the README config: the leaks, exit code 1', async () => {
+  it("lints with the README config and command (docs/ci.md's lint step too): the leaks, exit code 1", async () => {
     expect(lintCommand).toEqual(['npx', 'eslint', '.']);
+    const steps = ciSteps();
+    expect(steps).toHaveLength(2);
+    expect(steps[1]).toBe(lintCommand!.join(' '));
     const result = await project.run(lintCommand!);
     expect(result.code, describeRun(result)).toBe(1);
     const { where, messages } = problems(result.stdout);
@@ -111,14 +124,30 @@ describe('the packed plugin in a user project', () => {
   // module, without following symlinks; npm installs a bin as a symlink in node_modules/.bin, so
   // `npx connection-leaks audit` does nothing and exits 0. `it.fails` until it is fixed (then make
   // this an `it` again).
-  it.fails('audits the project with the packed bin, as the README says', async () => {
+  it.fails("audits with the packed bin: the README's command, and docs/ci.md's SARIF step", async () => {
     const [audit] = shellCommands(readmeBlock('## Audit a whole codebase', 'sh'));
     expect(audit).toEqual(['npx', 'connection-leaks', 'audit', '--project', 'tsconfig.json']);
-    const result = await project.run(audit!);
-    expect(result.code, describeRun(result)).toBe(1);
-    expect(result.stdout).toContain('src/orders.ts');
-    expect(result.stdout).toContain(`6:24  error  ${getOrderLeak}  no-leaked-connection`);
-    expect(result.stdout).toMatch(/13:24\s+error\s+The pg connection from `pool.connect\(\)` is not released/);
+    const text = await project.run(audit!);
+    expect(text.code, describeRun(text)).toBe(1);
+    expect(text.stdout).toContain('src/orders.ts');
+    expect(text.stdout).toContain(`6:24  error  ${getOrderLeak}  no-leaked-connection`);
+    expect(text.stdout).toMatch(/13:24\s+error\s+The pg connection from `pool.connect\(\)` is not released/);
+
+    const [step] = ciSteps();
+    expect(step).toBe('npx connection-leaks audit --format sarif --output connection-leaks.sarif || test $? -eq 1');
+    const sarifRun = await project.run(['sh', '-c', step!]);
+    expect(sarifRun.code, describeRun(sarifRun)).toBe(0);
+    const sarifFile = path.join(project.dir, 'connection-leaks.sarif');
+    expect(existsSync(sarifFile)).toBe(true);
+    const sarif = JSON.parse(readFileSync(sarifFile, 'utf8')) as {
+      version: string;
+      runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]!.results.map((r) => [r.ruleId, r.locations[0]!.physicalLocation.artifactLocation.uri])).toEqual([
+      ['connection-leaks/no-leaked-connection', 'src/orders.ts'],
+      ['connection-leaks/no-leaked-connection', 'src/orders.ts'],
+    ]);
   });
 
   it('fixes what it can with --fix, and still fails on what needs a decision', async () => {
