@@ -327,32 +327,6 @@ const invalid: Invalid[] = [
     reports: [openAtRelease({ at: "client.query('BEGIN')", release: 'client.release()' })],
   }),
 
-  bad('pg: nested tries: the inner catch swallows the error and the function goes on to release without a COMMIT', {
-    preset: 'pg',
-    body: `
-      export async function tag(postId: number, tags: string[]) {
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN');
-          try {
-            for (const tag of tags) await client.query('INSERT INTO post_tags (post_id, tag) VALUES ($1, $2)', [postId, tag]);
-            await client.query('COMMIT');
-          } catch (err) {
-            console.warn('tags not saved', err);
-          }
-        } finally {
-          client.release();
-        }
-      }`,
-    reports: [
-      openAtRelease({
-        at: "client.query('BEGIN')",
-        release: 'client.release()',
-        cause: whenThrows('await client.query(…)', 'INSERT INTO post_tags'),
-      }),
-    ],
-  }),
-
   bad('pg: the withClient callback begins and commits with nothing around: an exception leaves it inside the transaction', {
     preset: 'pg',
     body: `
