@@ -1,0 +1,278 @@
+#!/usr/bin/env node
+// `npm run bench`: how much our plugin costs, measured side by side in one run against what users
+// already pay. See docs/performance.md.
+//
+//   node bench/run.mjs [--files N] [--seed N] [--reps N] [--scaling-reps N] [--scaling-sizes 100,1000,10000]
+//                      [--only eslint,audit,scaling] [--json FILE] [--keep]
+//
+// 1. ESLint (Node API, typed parser with the project service) on a generated project: (a) no rules,
+//    (b) @typescript-eslint/no-floating-promises alone, (c) our `recommended` alone; the figure is
+//    (c − a) / (b − a), plus the per-rule times of ESLint's `stats` option.
+// 2. The audit (`connection-leaks audit`) against `tsc --noEmit` on the same project: time and peak memory.
+// 3. Scaling: the engine on one function of 10², 10³, 10⁴ statements with 1, 10, 100 acquisitions.
+//
+// Every measured command runs in a process of its own; the configurations of one repetition run one
+// after the other (in a rotating order), so a machine that gets busier affects them alike. Medians
+// over the repetitions. Times are wall clock and CPU time (user + system): on a shared machine the
+// CPU time is the steadier of the two.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateProject } from './generate.mjs';
+import { median } from './scaling.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..');
+const { values: args } = parseArgs({
+  options: {
+    files: { type: 'string', default: '400' },
+    seed: { type: 'string', default: '1' },
+    reps: { type: 'string', default: '3' },
+    'scaling-reps': { type: 'string', default: '3' },
+    'scaling-sizes': { type: 'string', default: '100,1000,10000' },
+    only: { type: 'string', default: 'eslint,audit,scaling' },
+    json: { type: 'string', default: path.join(here, 'results.json') },
+    keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (args.help) {
+  console.log('usage: node bench/run.mjs [--files N] [--seed N] [--reps N] [--scaling-reps N] [--scaling-sizes 100,1000,10000] [--only eslint,audit,scaling] [--json FILE] [--keep]');
+  process.exit(0);
+}
+for (const built of ['dist/src/index.js', 'dist/src/engine/index.js', 'dist/src/audit/cli.js']) {
+  if (!existsSync(path.join(repo, built))) {
+    console.error(`${built} is missing: run \`npm run build\` first (the benchmark measures the built plugin).`);
+    process.exit(2);
+  }
+}
+const only = new Set(args.only.split(','));
+const reps = Number(args.reps);
+
+const TARGETS = { eslintRatio: 1.0, auditTime: 1.3, auditMemory: 1.3, exponent: 1.1 };
+
+const results = {
+  date: new Date().toISOString(),
+  commit: git(['rev-parse', 'HEAD']),
+  dirty: git(['status', '--porcelain', '--', 'src', 'rules']) !== '',
+  machine: { cpus: os.availableParallelism(), memoryGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version, loadAverageAtStart: os.loadavg() },
+  targets: TARGETS,
+};
+
+function git(gitArgs) {
+  try {
+    return execFileSync('git', gitArgs, { cwd: repo, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+const log = (text) => process.stderr.write(`${text}\n`);
+
+/** Runs `node …argv` in a process of its own; returns wall time, its resource usage and its stdout. */
+function measureNode(argv, cwd) {
+  const usageFile = path.join(scratch, `rusage-${process.hrtime.bigint()}.json`);
+  const started = performance.now();
+  const child = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(here, 'rusage.mjs')).href, ...argv], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, BENCH_RUSAGE_FILE: usageFile, TIMING: '' },
+  });
+  const wallMs = performance.now() - started;
+  if (child.error) throw child.error;
+  const usage = existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) : { userMs: NaN, systemMs: NaN, maxRssKb: NaN };
+  return { wallMs, cpuMs: usage.userMs + usage.systemMs, maxRssKb: usage.maxRssKb, status: child.status, stdout: child.stdout, stderr: child.stderr };
+}
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'connection-leaks-bench-'));
+const projectDir = path.join(scratch, 'project');
+try {
+  const project = generateProject(projectDir, { seed: Number(args.seed), files: Number(args.files) });
+  results.project = { ...project, dir: undefined, seed: Number(args.seed) };
+  log(`bench: generated ${project.files} files (${project.lines} lines, ${project.functions} functions, ${project.acquiring} acquiring, ${project.leaky} leaky) in ${projectDir}`);
+
+  if (only.has('eslint')) results.eslint = benchEslint();
+  if (only.has('audit')) results.audit = benchAudit();
+  if (only.has('scaling')) results.scaling = benchScaling();
+} finally {
+  results.machine.loadAverageAtEnd = os.loadavg();
+  if (args.keep) log(`bench: kept ${scratch}`);
+  else rmSync(scratch, { recursive: true, force: true });
+}
+
+results.verdicts = verdicts(results);
+printTable(results);
+writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote ${path.relative(process.cwd(), args.json) || args.json}`);
+
+function benchEslint() {
+  const configs = ['none', 'no-floating-promises', 'recommended'];
+  const runs = Object.fromEntries(configs.map((config) => [config, []]));
+  for (let rep = 0; rep < reps; rep++) {
+    // A rotating order: no configuration always runs first (or last) in a repetition.
+    const order = configs.map((_, i) => configs[(i + rep) % configs.length]);
+    for (const config of order) {
+      const run = measureNode([path.join(here, 'eslint-run.mjs'), '--project', projectDir, '--config', config], repo);
+      if (run.status !== 0) throw new Error(`eslint-run ${config} failed (${run.status}):\n${run.stderr}`);
+      const result = JSON.parse(run.stdout.trim().split('\n').pop());
+      runs[config].push({ ...result, processWallMs: run.wallMs, processCpuMs: run.cpuMs });
+      log(`bench: eslint ${config} (rep ${rep + 1}/${reps}): ${(result.lintMs / 1000).toFixed(2)} s wall, ${(result.lintCpuMs / 1000).toFixed(2)} s CPU, ${result.problems} problems`);
+    }
+  }
+  const summary = {};
+  for (const config of configs) {
+    const list = runs[config];
+    const rules = {};
+    for (const rule of Object.keys(list[0].ruleMs)) rules[rule] = median(list.map((run) => run.ruleMs[rule] ?? 0));
+    summary[config] = {
+      lintMs: median(list.map((run) => run.lintMs)),
+      lintCpuMs: median(list.map((run) => run.lintCpuMs)),
+      parseMs: median(list.map((run) => run.parseMs)),
+      ruleMs: rules,
+      problems: list[0].problems,
+      byRule: list[0].byRule,
+      maxRssKb: median(list.map((run) => run.maxRssKb)),
+    };
+  }
+  const ratio = (key) => (summary.recommended[key] - summary.none[key]) / (summary['no-floating-promises'][key] - summary.none[key]);
+  const sum = (rules) => Object.values(rules).reduce((a, b) => a + b, 0);
+  return {
+    runs,
+    summary,
+    ratio: ratio('lintMs'),
+    ratioCpu: ratio('lintCpuMs'),
+    // The same figure read off ESLint's own per-rule timers (the TIMING=all table), without parse time.
+    ratioRuleTimers: sum(summary.recommended.ruleMs) / sum(summary['no-floating-promises'].ruleMs),
+  };
+}
+
+function benchAudit() {
+  const tsc = path.join(repo, 'node_modules/typescript/bin/tsc');
+  const cli = path.join(repo, 'dist/src/audit/cli.js');
+  const tsconfig = path.join(projectDir, 'tsconfig.json');
+  const commands = {
+    tsc: [tsc, '--noEmit', '-p', tsconfig],
+    audit: [cli, 'audit', '--project', tsconfig, '--format', 'json', '--output', path.join(scratch, 'audit.json'), '--quiet'],
+  };
+  const runs = { tsc: [], audit: [] };
+  for (let rep = 0; rep < reps; rep++) {
+    const order = rep % 2 === 0 ? ['tsc', 'audit'] : ['audit', 'tsc'];
+    for (const name of order) {
+      const run = measureNode(commands[name], projectDir);
+      // tsc exits 0 on a project without type errors; the audit exits 1 when it finds leaks (it does: some are generated leaky).
+      const expected = name === 'tsc' ? [0] : [0, 1];
+      if (!expected.includes(run.status)) throw new Error(`${name} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
+      runs[name].push({ wallMs: run.wallMs, cpuMs: run.cpuMs, maxRssKb: run.maxRssKb, status: run.status });
+      log(`bench: ${name} (rep ${rep + 1}/${reps}): ${(run.wallMs / 1000).toFixed(2)} s wall, ${(run.cpuMs / 1000).toFixed(2)} s CPU, ${(run.maxRssKb / 1024).toFixed(0)} MB`);
+    }
+  }
+  const report = JSON.parse(readFileSync(path.join(scratch, 'audit.json'), 'utf8'));
+  const summary = {};
+  for (const name of ['tsc', 'audit']) {
+    summary[name] = {
+      wallMs: median(runs[name].map((run) => run.wallMs)),
+      cpuMs: median(runs[name].map((run) => run.cpuMs)),
+      maxRssKb: median(runs[name].map((run) => run.maxRssKb)),
+    };
+  }
+  return {
+    runs,
+    summary,
+    findings: report.findings.length,
+    acquisitions: report.acquisitions.length,
+    timeRatio: summary.audit.wallMs / summary.tsc.wallMs,
+    cpuRatio: summary.audit.cpuMs / summary.tsc.cpuMs,
+    memoryRatio: summary.audit.maxRssKb / summary.tsc.maxRssKb,
+  };
+}
+
+function benchScaling() {
+  log('bench: scaling (one function, 10² to 10⁴ statements, 1 to 100 acquisitions)…');
+  const child = spawnSync(process.execPath, [path.join(here, 'scaling.mjs'), '--reps', args['scaling-reps'], '--sizes', args['scaling-sizes']], {
+    cwd: repo,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (child.status !== 0) throw new Error(`scaling failed (${child.status})`);
+  const scaling = JSON.parse(child.stdout.trim().split('\n').pop());
+  return { ...scaling, worstExponent: Math.max(...Object.values(scaling.exponents)) };
+}
+
+function verdicts(r) {
+  const out = {};
+  if (r.eslint) out.eslintRatio = { value: r.eslint.ratio, target: `< ${TARGETS.eslintRatio}`, met: r.eslint.ratio < TARGETS.eslintRatio };
+  if (r.audit) {
+    out.auditTime = { value: r.audit.timeRatio, target: `≤ ${TARGETS.auditTime}`, met: r.audit.timeRatio <= TARGETS.auditTime };
+    out.auditMemory = { value: r.audit.memoryRatio, target: `≤ ${TARGETS.auditMemory}`, met: r.audit.memoryRatio <= TARGETS.auditMemory };
+  }
+  if (r.scaling) out.exponent = { value: r.scaling.worstExponent, target: `≤ ${TARGETS.exponent}`, met: r.scaling.worstExponent <= TARGETS.exponent };
+  return out;
+}
+
+function printTable(r) {
+  const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  const mb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
+  const x = (value) => `${value.toFixed(2)}×`;
+  const table = (rows) => {
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
+    for (const [n, row] of rows.entries()) {
+      console.log(row.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  '));
+      if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+    }
+  };
+  console.log(`\nconnection-leaks benchmark — ${r.date}, commit ${r.commit.slice(0, 10)}${r.dirty ? ' (+ uncommitted engine changes)' : ''}, node ${r.machine.node}, ${r.machine.cpus} CPUs, load ${r.machine.loadAverageAtStart[0].toFixed(1)} → ${r.machine.loadAverageAtEnd[0].toFixed(1)}`);
+  console.log(`project: ${r.project.files} files, ${r.project.lines} lines, ${r.project.functions} functions, ${r.project.acquiring} acquiring (${r.project.leaky} leaky), seed ${r.project.seed}; medians of ${reps} runs\n`);
+  if (r.eslint) {
+    const { summary } = r.eslint;
+    const rows = [['ESLint', 'wall', 'CPU', 'parse', 'rules (stats)', 'problems', 'peak RSS']];
+    const labels = { none: '(a) typed parser, no rules', 'no-floating-promises': '(b) no-floating-promises', recommended: '(c) connection-leaks recommended' };
+    for (const [config, label] of Object.entries(labels)) {
+      const row = summary[config];
+      rows.push([label, s(row.lintMs), s(row.lintCpuMs), s(row.parseMs), s(Object.values(row.ruleMs).reduce((a, b) => a + b, 0)), row.problems, mb(row.maxRssKb)]);
+    }
+    table(rows);
+    console.log(`\n(c − a) / (b − a): ${r.eslint.ratio.toFixed(2)} wall, ${r.eslint.ratioCpu.toFixed(2)} CPU; by ESLint's rule timers ${r.eslint.ratioRuleTimers.toFixed(2)}`);
+    console.log('per-rule time (ESLint stats, the TIMING=all timers):');
+    for (const config of ['no-floating-promises', 'recommended']) {
+      for (const [rule, ms] of Object.entries(summary[config].ruleMs)) console.log(`  ${rule.padEnd(42)} ${s(ms).padStart(9)}`);
+    }
+    console.log('');
+  }
+  if (r.audit) {
+    const { summary } = r.audit;
+    table([
+      ['whole project', 'wall', 'CPU', 'peak RSS'],
+      ['tsc --noEmit', s(summary.tsc.wallMs), s(summary.tsc.cpuMs), mb(summary.tsc.maxRssKb)],
+      [`connection-leaks audit (${r.audit.findings} findings)`, s(summary.audit.wallMs), s(summary.audit.cpuMs), mb(summary.audit.maxRssKb)],
+      ['audit / tsc', x(r.audit.timeRatio), x(r.audit.cpuRatio), x(r.audit.memoryRatio)],
+    ]);
+    console.log('');
+  }
+  if (r.scaling) {
+    const counts = [...new Set(r.scaling.rows.map((row) => row.acquisitions))];
+    const sizes = [...new Set(r.scaling.rows.map((row) => row.statements))];
+    const rows = [['engine CPU time, µs per statement', ...sizes.map((n) => `${n} stmts`), 'exponent']];
+    for (const count of counts) {
+      rows.push([
+        `${count} acquisition${count === 1 ? '' : 's'}`,
+        ...sizes.map((n) => {
+          const row = r.scaling.rows.find((candidate) => candidate.statements === n && candidate.acquisitions === count);
+          return row ? row.usPerStatement.toFixed(0) : '';
+        }),
+        r.scaling.exponents[count]?.toFixed(2) ?? '',
+      ]);
+    }
+    table(rows);
+    console.log('');
+  }
+  console.log('targets:');
+  const names = { eslintRatio: 'recommended / no-floating-promises', auditTime: 'audit / tsc time', auditMemory: 'audit / tsc peak memory', exponent: 'scaling exponent (worst)' };
+  for (const [key, verdict] of Object.entries(r.verdicts)) {
+    console.log(`  ${names[key].padEnd(36)} ${verdict.value.toFixed(2).padStart(6)}  target ${verdict.target.padEnd(6)} ${verdict.met ? 'met' : 'NOT met'}`);
+  }
+}
