@@ -86,7 +86,7 @@ export const noOpenTransactionMessages = {
   openAtRelease:
     'The transaction begun by `{{begin}}` is still open when `{{release}}` on line {{line}} gives the {{resource}} connection back to the pool{{cause}}: the next borrower runs in it (or in an aborted one, where every query fails), and the work done here is never committed. Commit it, or roll it back in a `catch`, before the release.',
   openAtLenderRelease:
-    'The transaction begun by `{{begin}}` is still open when {{exit}}{{cause}}, and then `{{lender}}` gives the {{resource}} connection back to the pool: the next borrower runs in it (or in an aborted one, where every query fails). Commit it, or roll it back in a `catch`, before the callback returns.',
+    'The transaction begun by `{{begin}}` is still open on the way out of the callback ({{exit}}){{cause}}, and then `{{lender}}` gives the {{resource}} connection back to the pool: the next borrower runs in it (or in an aborted one, where every query fails). Commit it, or roll it back in a `catch`, before the callback returns.',
 } as const;
 
 export type NoOpenTransactionMessageId = keyof typeof noOpenTransactionMessages;

@@ -82,9 +82,9 @@ describe('connection-leaks audit', () => {
       ].join('\n'),
     );
     expect(stdout).toContain('Acquisition sites\n  generic-pool: 2 (2 released, 0 transferred, 0 escaped, 0 leaking)\n');
-    expect(stdout).toContain('  pg: 10 (5 released, 2 transferred, 1 escaped, 2 leaking)\n');
-    expect(stdout).toContain('Findings per rule\n  no-escaping-connection: 1\n  no-leaked-connection: 4\n  no-unawaited-query: 1\n');
-    expect(stdout).toMatch(/6 findings in 5 of 8 files \(2 fixable with --fix\)\.\n$/);
+    expect(stdout).toContain('  pg: 11 (6 released, 2 transferred, 1 escaped, 2 leaking)\n');
+    expect(stdout).toContain('Findings per rule\n  no-escaping-connection: 1\n  no-leaked-connection: 4\n  no-open-transaction: 1\n  no-unawaited-query: 1\n  no-use-after-release: 1\n');
+    expect(stdout).toMatch(/8 findings in 5 of 8 files \(2 fixable with --fix\)\.\n$/);
     expect(stdout).not.toContain('\u001b[');
   });
 
@@ -124,14 +124,14 @@ describe('connection-leaks audit', () => {
     expect(onlyEscapes.findings.map((finding) => finding.rule)).toEqual(['no-escaping-connection']);
     const onlyUsers = jsonAudit(demo, 'src/users.ts');
     expect(onlyUsers.filesAudited).toBe(1);
-    expect(onlyUsers.findings.map((finding) => `${finding.file}:${finding.line}`)).toEqual(['src/users.ts:64']);
+    expect(onlyUsers.findings.map((finding) => `${finding.file}:${finding.line}`)).toEqual(['src/users.ts:64', 'src/users.ts:82']);
     const directory = mkdtempSync(path.join(tmpdir(), 'connection-leaks-'));
     try {
       const output = path.join(directory, 'report.json');
       const { code, stdout } = audit(demo, '--format', 'json', '--output', output);
       expect(code).toBe(1);
       expect(stdout).toBe('');
-      expect((JSON.parse(readFileSync(output, 'utf8')) as JsonReport).findings).toHaveLength(6);
+      expect((JSON.parse(readFileSync(output, 'utf8')) as JsonReport).findings).toHaveLength(8);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
@@ -142,7 +142,7 @@ describe('connection-leaks audit', () => {
       [['--project', 'missing/tsconfig.json'], 'connection-leaks: no tsconfig at missing/tsconfig.json; point --project at one\n'],
       [['--format', 'xml'], "connection-leaks: unknown format 'xml'; use one of: text, json, sarif\n"],
       [['--shard', '3/2'], "connection-leaks: bad --shard '3/2': expected K/N with 1 ≤ K ≤ N, like 2/4\n"],
-      [['--rules', 'no-leaks'], "connection-leaks: unknown rule 'no-leaks'; rules: no-leaked-connection, no-unawaited-query, no-escaping-connection\n"],
+      [['--rules', 'no-leaks'], "connection-leaks: unknown rule 'no-leaks'; rules: no-leaked-connection, no-unawaited-query, no-escaping-connection, no-use-after-release, no-open-transaction\n"],
       [['src/nowhere.ts'], 'connection-leaks: no such file or directory: src/nowhere.ts\n'],
     ];
     for (const [args, message] of cases) {
@@ -168,7 +168,7 @@ describe('connection-leaks audit', () => {
     expect(run!.tool.driver.rules!.map((rule) => [rule.id, rule.helpUri])).toEqual(
       Object.keys(plugin.rules).map((name) => [`connection-leaks/${name}`, plugin.rules[name as keyof typeof plugin.rules].meta.docs!.url]),
     );
-    expect(run!.results).toHaveLength(6);
+    expect(run!.results).toHaveLength(8);
     const users = run!.results!.find((result) => result.locations![0]!.physicalLocation!.artifactLocation!.uri === 'src/users.ts')!;
     expect(users.ruleId).toBe('connection-leaks/no-leaked-connection');
     expect(users.locations![0]!.physicalLocation!.region).toEqual({ startLine: 64, startColumn: 24, endLine: 64, endColumn: 40 });
@@ -187,8 +187,10 @@ describe('connection-leaks audit', () => {
       expect(report.findings.map((finding) => `${finding.file}:${finding.rule}`)).toEqual([
         'src/health.ts:no-leaked-connection',
         'src/orders.ts:no-unawaited-query',
+        'src/orders.ts:no-open-transaction',
         'src/reports.ts:no-leaked-connection',
         'src/tenants.ts:no-escaping-connection',
+        'src/users.ts:no-use-after-release',
       ]);
       expect(readFileSync(path.join(copy, 'src/users.ts'), 'utf8')).toContain(
         "  const client = await pgPool.connect();\n  try {\n    await client.query('UPDATE users SET last_login_at = now() WHERE id = $1', [userId]);\n  } finally {\n    client.release();\n  }",
@@ -223,7 +225,7 @@ describe('connection-leaks audit', () => {
         return output;
       });
       const mergedSarif = spawnSync(process.execPath, [cli, 'merge', ...sarifShards, '--format', 'sarif'], { cwd: demo, encoding: 'utf8' });
-      expect((JSON.parse(mergedSarif.stdout) as Sarif.Log).runs[0]!.results).toHaveLength(6);
+      expect((JSON.parse(mergedSarif.stdout) as Sarif.Log).runs[0]!.results).toHaveLength(8);
 
       const mixed = spawnSync(process.execPath, [cli, 'merge', shards[0]!, sarifShards[0]!], { cwd: demo, encoding: 'utf8' });
       expect(mixed.status).toBe(2);

@@ -2,6 +2,7 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import type { EdgeCondition } from '../cfg/index.js';
 import { contradicts, type Fact, learn, stableFieldOfThis } from './facts.js';
+import { provesNoTransaction } from './transactions.js';
 import { isOwned, type OwnershipState, withFact, withStatus } from './state.js';
 import { isResource, mayHoldResource, type OwnershipContext, symbolOf } from './values.js';
 
@@ -17,6 +18,7 @@ import { isResource, mayHoldResource, type OwnershipContext, symbolOf } from './
 export function refine(context: OwnershipContext, state: OwnershipState, condition: EdgeCondition): OwnershipState | undefined {
   const provesAbsent = condition.outcome === 'falsy' || condition.outcome === 'nullish';
   if (isOwned(state) && provesAbsent && isResource(context, condition.test, state)) return undefined;
+  if (provesNoTransaction(context, condition.test, condition.outcome, state)) state = { ...state, transaction: undefined };
   // `if (err) return cb(err)` in a callback form: acquiring failed, and there is nothing to give back.
   if (isOwned(state) && reportsFailure(context, condition)) return withStatus(state, 'unacquired');
   // A loop over a collection that holds the resource cannot run out before reaching it.

@@ -107,3 +107,15 @@ function sentSql(model: TransactionModel, call: ts.CallExpression, pattern: RegE
   if (ts.isTemplateExpression(first)) return pattern.test(first.head.text);
   return false;
 }
+
+/**
+ * `if (runner.isTransactionActive) await runner.rollbackTransaction()`: on the branch where the
+ * driver says no transaction is open, none is — whatever the path began.
+ */
+export function provesNoTransaction(context: OwnershipContext, test: ts.Expression, outcome: string, state: OwnershipState): boolean {
+  const checks = context.tracked.resource.transactions?.activeChecks;
+  if (!state.transaction || !checks || (outcome !== 'falsy' && outcome !== 'nullish')) return false;
+  let node = skipOuterExpressions(test);
+  if (ts.isCallExpression(node) && node.arguments.length === 0) node = skipOuterExpressions(node.expression);
+  return ts.isPropertyAccessExpression(node) && checks.includes(node.name.text) && isResource(context, node.expression, state);
+}

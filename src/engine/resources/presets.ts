@@ -85,6 +85,11 @@ export interface TransactionModel {
   readonly discardingReleases: readonly string[];
   /** Whether a release given an argument discards the connection (pg's `release(err)`). */
   readonly releaseWithArgumentDiscards: boolean;
+  /**
+   * Properties or methods of the resource that tell whether a transaction is open (TypeORM's
+   * `isTransactionActive`, MongoDB's `inTransaction()`): a branch where one is false has none.
+   */
+  readonly activeChecks?: readonly string[];
 }
 
 /**
@@ -204,6 +209,7 @@ const typeorm: ResourceDefinition = {
     sql: true,
     discardingReleases: [],
     releaseWithArgumentDiscards: false,
+    activeChecks: ['isTransactionActive'],
   },
 };
 
@@ -277,7 +283,14 @@ const mongodb: ResourceDefinition = {
   // A second `endSession()` does nothing.
   idempotentRelease: true,
   // `endSession()` aborts a transaction still open: the work is silently lost, which is reported too.
-  transactions: { begin: ['startTransaction'], end: ['commitTransaction', 'abortTransaction'], sql: false, discardingReleases: [], releaseWithArgumentDiscards: false },
+  transactions: {
+    begin: ['startTransaction'],
+    end: ['commitTransaction', 'abortTransaction'],
+    sql: false,
+    discardingReleases: [],
+    releaseWithArgumentDiscards: false,
+    activeChecks: ['inTransaction'],
+  },
 };
 
 /**
