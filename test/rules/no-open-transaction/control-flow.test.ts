@@ -398,6 +398,28 @@ const invalid: Invalid[] = [
     reports: [openAtLenderRelease({ at: "client.query('begin')", lender: 'lend(…)', exit: exit.end() })],
   }),
 
+  bad('mysql2: the withConnection callback begins a transaction with nothing around it', {
+    preset: 'mysql2',
+    body: `
+      import { withConnection } from './db-access.js';
+      export async function deactivate(id: number) {
+        await withConnection(async (conn) => {
+          await conn.beginTransaction();
+          await conn.execute('UPDATE users SET active = 0 WHERE id = ?', [id]);
+          await conn.execute('DELETE FROM sessions WHERE user_id = ?', [id]);
+          await conn.commit();
+        });
+      }`,
+    reports: [
+      openAtLenderRelease({
+        at: 'conn.beginTransaction()',
+        lender: 'withConnection(…)',
+        exit: exit.thrownBy('await conn.execute(…)', 'UPDATE users'),
+        cause: whenThrows('await conn.execute(…)', 'UPDATE users'),
+      }),
+    ],
+  }),
+
   bad('mongodb: the withSession callback returns before commitTransaction()', {
     preset: 'mongodb',
     body: `

@@ -250,6 +250,24 @@ const valid: Valid[] = [
         }
       }`,
   }),
+  ok('pg: the BEGIN`s promise kept and awaited inside the try, ended by COMMIT or ROLLBACK', {
+    preset: 'pg',
+    body: `
+      export async function close(id: number) {
+        const client = await pool.connect();
+        const begun = client.query('BEGIN');
+        try {
+          await begun;
+          await client.query('UPDATE tickets SET closed = true WHERE id = $1', [id]);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK');
+          throw err;
+        } finally {
+          client.release();
+        }
+      }`,
+  }),
 ];
 
 const invalid: Invalid[] = [
@@ -458,6 +476,20 @@ const invalid: Invalid[] = [
         } catch (err) {
           await client.query('ROLLBACK');
           throw err;
+        } finally {
+          client.release();
+        }
+      }`,
+    reports: [openAtRelease({ at: "client.query('BEGIN')", release: 'client.release()' })],
+  }),
+  bad('pg: a BEGIN nobody awaits still begins (node-postgres queues it before the next query), and nothing commits', {
+    preset: 'pg',
+    body: `
+      export async function touch(id: number) {
+        const client = await pool.connect();
+        try {
+          void client.query('BEGIN');
+          await client.query('UPDATE sessions SET seen_at = now() WHERE id = $1', [id]);
         } finally {
           client.release();
         }
