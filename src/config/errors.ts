@@ -4,7 +4,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { presetNames } from '../engine/index.js';
-import { CALLBACK_KEYS, CONFIG_KEYS, RESOURCE_KEYS } from './schema.js';
+import { CALLBACK_KEYS, CONFIG_KEYS, RESOURCE_KEYS, TRANSACTION_KEYS } from './schema.js';
 
 type Segment = string | number;
 
@@ -138,12 +138,18 @@ const EXPECTED: Record<string, string> = {
   'resources/*/callbacks/*/errorParameter': 'a parameter index (an integer, 0 for the first parameter)',
   'resources/*/callbacks/*/releaseParameter': 'a parameter index (an integer, 0 for the first parameter)',
   'resources/*/callbacks/*/borrowed': 'true or false',
+  'resources/*/transactions': 'an object with "begin", "end", "sql", "discardingReleases", "releaseWithArgumentDiscards" and/or "activeChecks"',
 };
 for (const key of ['acquire', 'release', 'poolRelease', 'queries', 'poolQueries', 'commits']) {
   EXPECTED[`resources/*/${key}`] = 'an array of method names';
   EXPECTED[`resources/*/${key}/*`] = 'a method name (a non-empty string)';
 }
-for (const key of ['releaseToOwnPool', 'connectsLazily', 'asyncRelease', 'suggestUsing', 'lazyQueries']) EXPECTED[`resources/*/${key}`] = 'true or false';
+for (const key of ['releaseToOwnPool', 'connectsLazily', 'asyncRelease', 'suggestUsing', 'lazyQueries', 'idempotentRelease']) EXPECTED[`resources/*/${key}`] = 'true or false';
+for (const key of ['begin', 'end', 'discardingReleases', 'activeChecks']) {
+  EXPECTED[`resources/*/transactions/${key}`] = 'an array of method names';
+  EXPECTED[`resources/*/transactions/${key}/*`] = 'a method name (a non-empty string)';
+}
+for (const key of ['sql', 'releaseWithArgumentDiscards']) EXPECTED[`resources/*/transactions/${key}`] = 'true or false';
 
 function expectedAt(path: readonly Segment[]): string {
   return EXPECTED[pattern(path)] ?? 'valid here';
@@ -168,6 +174,8 @@ function knownKeysAt(path: readonly Segment[], data: unknown): readonly string[]
       return RESOURCE_KEYS;
     case 'resources/*/callbacks/*':
       return CALLBACK_KEYS;
+    case 'resources/*/transactions':
+      return TRANSACTION_KEYS;
     case 'resources/*/pools/*': {
       // A type specifier: the keys of the shape its `from` names.
       const from = (valueAt(data, path) as { from?: unknown }).from;

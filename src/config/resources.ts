@@ -6,7 +6,7 @@
 import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import AjvModule, { type ValidateFunction } from 'ajv';
 import { allPresets, builtInPresets, presetNames, type ResourceDefinition } from '../engine/index.js';
-import type { CallbackAcquire } from '../engine/resources/presets.js';
+import type { CallbackAcquire, TransactionModel } from '../engine/resources/presets.js';
 import { describeErrors } from './errors.js';
 import { resourcesConfigSchema } from './schema.js';
 
@@ -49,6 +49,10 @@ export interface UserResourceDefinition {
   readonly commits?: readonly string[];
   /** Default: false. */
   readonly lazyQueries?: boolean;
+  /** Default: false. */
+  readonly idempotentRelease?: boolean;
+  /** Default: none followed; every key of it defaults to [] or false. */
+  readonly transactions?: Partial<TransactionModel>;
 }
 
 /** `settings['connection-leaks']`, and the audit's `--resources` file. */
@@ -143,6 +147,19 @@ export function withDefaults(resource: UserResourceDefinition): ResourceDefiniti
     suggestUsing: resource.suggestUsing ?? false,
     commits: resource.commits ?? [],
     lazyQueries: resource.lazyQueries ?? false,
+    idempotentRelease: resource.idempotentRelease ?? false,
+    ...(resource.transactions
+      ? {
+          transactions: {
+            begin: resource.transactions.begin ?? [],
+            end: resource.transactions.end ?? [],
+            sql: resource.transactions.sql ?? false,
+            discardingReleases: resource.transactions.discardingReleases ?? [],
+            releaseWithArgumentDiscards: resource.transactions.releaseWithArgumentDiscards ?? false,
+            activeChecks: resource.transactions.activeChecks ?? [],
+          },
+        }
+      : {}),
   });
 }
 

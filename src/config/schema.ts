@@ -25,7 +25,11 @@ export const RESOURCE_KEYS = [
   'suggestUsing',
   'commits',
   'lazyQueries',
+  'idempotentRelease',
+  'transactions',
 ] as const;
+
+export const TRANSACTION_KEYS = ['begin', 'end', 'sql', 'discardingReleases', 'releaseWithArgumentDiscards', 'activeChecks'] as const;
 
 /** The keys of the configuration object users write (`$schema` only lets a JSON file name its schema). */
 export const CONFIG_KEYS = ['presets', 'resources'] as const;
@@ -63,6 +67,26 @@ const callbackSchema = {
     borrowed: flag(
       "The pool gives the resource back itself when the callback's promise settles (generic-pool's `use(fn)`): the callback only borrows it. Otherwise (the default) the callback owns it and must release it.",
     ),
+  },
+};
+
+const transactionSchema = {
+  description: 'How transactions begin and end on the resource, for no-open-transaction. Default: none are followed.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    begin: { ...methodNames('Methods of the resource that begin a transaction (`beginTransaction()`).'), default: [] },
+    end: { ...methodNames('Methods that end one: commit or roll back (`commit()`, `rollback()`).'), default: [] },
+    sql: flag('`BEGIN` / `START TRANSACTION` and `COMMIT` / `ROLLBACK` sent as SQL through the resource count too.'),
+    discardingReleases: {
+      ...methodNames('Release methods that discard the connection instead of returning it to the pool (`destroy()`), ending its transaction.'),
+      default: [],
+    },
+    releaseWithArgumentDiscards: flag("A release given an argument discards the connection (pg's `release(err)`)."),
+    activeChecks: {
+      ...methodNames("Properties or methods of the resource that tell whether a transaction is open (`isTransactionActive`): a branch where one is false has none."),
+      default: [],
+    },
   },
 };
 
@@ -118,6 +142,8 @@ const resourceSchema = {
       default: [],
     },
     lazyQueries: flag('The promise-like values the resource\'s methods return are lazy builders that run nothing until awaited (knex): then only the `queries` named are queries.'),
+    idempotentRelease: flag('Giving the resource back twice is harmless (the second release does nothing): no-use-after-release then reports a use after release, but not a second release.'),
+    transactions: { $ref: '#/definitions/transactions' },
   },
 };
 
@@ -146,5 +172,6 @@ export const resourcesConfigSchema = {
   definitions: {
     resource: resourceSchema,
     callback: callbackSchema,
+    transactions: transactionSchema,
   },
 };

@@ -67,9 +67,15 @@ describe("settings['connection-leaks']: every mistake is one line naming its key
     [
       'an unknown key in a resource',
       withResource({ timeout: 5 }),
-      `${P}.resources[0]: unknown key "timeout"; known keys: name, pools, acquire, callbacks, release, poolRelease, queries, poolQueries, releaseToOwnPool, connectsLazily, asyncRelease, suggestUsing, commits, lazyQueries`,
+      `${P}.resources[0]: unknown key "timeout"; known keys: name, pools, acquire, callbacks, release, poolRelease, queries, poolQueries, releaseToOwnPool, connectsLazily, asyncRelease, suggestUsing, commits, lazyQueries, idempotentRelease, transactions`,
     ],
     ['acquire as a string', withResource({ acquire: 'lease' }), `${P}.resources[0].acquire: must be an array of method names`],
+    [
+      'an unknown key in transactions',
+      withResource({ transactions: { begin: ['begin'], rollback: ['abort'] } }),
+      `${P}.resources[0].transactions: unknown key "rollback"; known keys: begin, end, sql, discardingReleases, releaseWithArgumentDiscards, activeChecks`,
+    ],
+    ['transactions.sql not a boolean', withResource({ transactions: { sql: 'yes' } }), `${P}.resources[0].transactions.sql: must be true or false`],
     ['acquire empty', withResource({ acquire: [] }), `${P}.resources[0].acquire: must list at least one method name`],
     ['an empty method name', withResource({ acquire: ['lease', ''] }), `${P}.resources[0].acquire[1]: must be a method name (a non-empty string)`],
     ['queries not an array', withResource({ queries: 'run' }), `${P}.resources[0].queries: must be an array of method names`],
@@ -166,6 +172,7 @@ describe("settings['connection-leaks']: what the rules look for", () => {
       suggestUsing: false,
       commits: [],
       lazyQueries: false,
+      idempotentRelease: false,
     });
   });
 
@@ -189,6 +196,8 @@ describe("settings['connection-leaks']: what the rules look for", () => {
       suggestUsing: true,
       commits: ['checkin'],
       lazyQueries: true,
+      idempotentRelease: true,
+      transactions: { begin: ['begin'], end: ['commit', 'abort'], sql: true, discardingReleases: ['discard'], releaseWithArgumentDiscards: true, activeChecks: ['inTransaction'] },
     };
     const resources = resourcesFromSettings({ 'connection-leaks': { $schema: './schema.json', presets: ['mysql2', 'pg', 'mysql2'], resources: [full] } });
     expect(resources[0]).toBe(builtInPresets.mysql2);
