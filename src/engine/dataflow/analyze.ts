@@ -108,7 +108,7 @@ export function followResource(
       const throwing = target === graph.throwExit;
       races.push(...exitRaces(state, throwing));
       // A lent connection goes back to the pool right after its callback: a transaction still open goes with it.
-      const open = tracked.borrowed ? openAtExit(state, throwing ? 'throw' : state.returnedAt ? 'return' : 'end', throwing ? state.thrownAt : state.returnedAt) : undefined;
+      const open = tracked.borrowed ? openAtExit(tracked.resource.transactions, state, throwing ? 'throw' : state.returnedAt ? 'return' : 'end', throwing ? state.thrownAt : state.returnedAt) : undefined;
       if (open) openTransactions.push(open);
       // An exception before a lazy runner connected (or from its failed `connect()`) leaves
       // nothing to give back. A runner dropped on a normal path is still reported: it was

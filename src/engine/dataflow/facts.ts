@@ -3,6 +3,7 @@ import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
 import type { ControlFlowGraph, Outcome } from '../cfg/index.js';
 import type { TrackedResource } from '../resources/model.js';
 import { releaseCallsOf } from './values.js';
+import { marksTransaction } from './transactions.js';
 
 /**
  * What a path knows about a local variable's truthiness: learned from a write (`released =
@@ -108,6 +109,8 @@ function guardsResource(region: ts.Node, tracked: TrackedResource): boolean {
   const visit = (node: ts.Node): boolean => {
     if (ts.isCallExpression(node)) {
       if (releaseCallsOf(node, tracked.resource).length > 0) return true;
+      // `if (tx) await client.query('BEGIN')`, `if (!committed) await client.query('ROLLBACK')`.
+      if (tracked.resource.transactions && marksTransaction(node, tracked.resource.transactions)) return true;
       if (ts.isIdentifier(skipOuterExpressions(node.expression)) && node.arguments.length === 0) return true; // a local `done()`
     }
     return ts.forEachChild(node, visit) ?? false;

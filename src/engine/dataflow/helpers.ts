@@ -42,12 +42,12 @@ export function helperSummary(context: OwnershipContext, node: ts.CallExpression
  * call, or the `await` of an asynchronous one); a promise nobody awaits yet only counts when the
  * helper releases however it ends.
  */
-export function settleHelperCall(state: OwnershipState, helper: ReleaseSummary, completes: boolean): StepEffect {
+export function settleHelperCall(state: OwnershipState, helper: ReleaseSummary, completes: boolean, call: ts.CallExpression): StepEffect {
   const released = withStatus(state, 'released');
   if (!completes) return unchanged(helper.onReturn && helper.onThrow ? released : state);
   return {
     // A helper that never returns (`releaseAndRethrow(client, err): never`) has no normal successor.
-    normal: !helper.returns ? undefined : helper.onReturn ? released : state,
+    normal: !helper.returns ? undefined : helper.onReturn ? { ...released, releasedAt: call } : state,
     thrown: helper.onThrow ? released : state,
   };
 }

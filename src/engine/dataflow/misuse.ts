@@ -2,7 +2,8 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import type { OwnershipState } from './state.js';
-import { isResource, type OwnershipContext, releasesByMethod } from './values.js';
+import { helperSummary } from './helpers.js';
+import { isResource, mayHoldResource, type OwnershipContext, releasesByMethod } from './values.js';
 
 /*
  * What a path does with the connection after giving it back (`no-use-after-release`): by then the
@@ -27,11 +28,20 @@ const LISTENER_METHODS = new Set(['on', 'once', 'off', 'addListener', 'removeLis
 export function misuseAfterRelease(context: OwnershipContext, step: ts.Node, state: OwnershipState): Misuse | undefined {
   const firstRelease = state.releasedAt;
   if (state.status !== 'released' || !firstRelease || !ts.isCallExpression(step)) return undefined;
-  if (releasesByMethod(context, step, state)) {
+  if (releasesByMethod(context, step, state) || callsReleaser(context, step) || helperSummary(context, step, state)?.onReturn) {
     return context.tracked.resource.idempotentRelease ? undefined : { kind: 'releasedTwice', at: step, firstRelease };
   }
   if (LISTENER_METHODS.has(calledMethodName(step) ?? '')) return undefined;
-  return callsThrough(context, step, state) ? { kind: 'usedAfterRelease', at: step, firstRelease } : undefined;
+  // A call on it, or one it is handed to (`audit(client)`, `insertOne(doc, { session })`).
+  const used = callsThrough(context, step, state) || step.arguments.some((argument) => mayHoldResource(context, argument, state));
+  return used ? { kind: 'usedAfterRelease', at: step, firstRelease } : undefined;
+}
+
+/** pg's `done()` again. */
+function callsReleaser(context: OwnershipContext, call: ts.CallExpression): boolean {
+  const callee = skipOuterExpressions(call.expression);
+  const symbol = ts.isIdentifier(callee) ? context.checker.getSymbolAtLocation(callee) : undefined;
+  return symbol !== undefined && context.tracked.releasers?.has(symbol) === true;
 }
 
 /** A call on the resource or on something reached from it (`runner.manager.save(…)`). */

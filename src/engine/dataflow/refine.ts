@@ -61,7 +61,8 @@ const MAX_STATES_WITH_FACTS = 128;
  */
 export function relevantFacts(state: OwnershipState, live: ReadonlySet<ts.Symbol>, statesHere: number): OwnershipState {
   if (state.facts.size === 0) return state;
-  const settled = state.status !== 'unacquired' && !isOwned(state);
+  // A released connection still has paths to judge (a second release, a use after it), guarded by flags.
+  const settled = state.status !== 'unacquired' && !isOwned(state) && !(state.status === 'released' && state.releasedAt);
   if (settled || statesHere > MAX_STATES_WITH_FACTS) return { ...state, facts: new Map() };
   let facts: Map<ts.Symbol, Fact> | undefined;
   for (const variable of state.facts.keys()) {

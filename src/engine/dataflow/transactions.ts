@@ -57,18 +57,27 @@ export function trackTransaction(
   }
   const begin = before.transaction;
   if (begin && ts.isCallExpression(begin) && effect.normal?.status === 'released') {
-    const open: OpenTransaction | undefined = discards(model, step)
-      ? undefined
-      : { begin, release: step, ...(before.viaException ? { thrownAt: before.firstThrownAt } : {}) };
+    // A driver that rolls back on release loses only the work of a path that meant to keep it.
+    const rolledBack = model.releaseRollsBack === true && before.viaException;
+    const open: OpenTransaction | undefined =
+      discards(context, model, step, before) || rolledBack
+        ? undefined
+        : { begin, release: step, ...(before.viaException ? { thrownAt: before.firstThrownAt } : {}) };
     return { effect: withoutTransaction(effect), ...(open ? { open } : {}) };
   }
   return { effect };
 }
 
 /** A lent connection's callback leaves with a transaction open: its lender gives it back next. */
-export function openAtExit(state: OwnershipState, kind: 'return' | 'end' | 'throw', at: ts.Node | undefined): OpenTransaction | undefined {
+export function openAtExit(
+  model: TransactionModel | undefined,
+  state: OwnershipState,
+  kind: 'return' | 'end' | 'throw',
+  at: ts.Node | undefined,
+): OpenTransaction | undefined {
   const begin = state.transaction;
   if (!begin || !ts.isCallExpression(begin) || !isOwned(state)) return undefined;
+  if (model?.releaseRollsBack && (kind === 'throw' || state.viaException)) return undefined;
   return { begin, exit: { kind, ...(at ? { at } : {}) }, ...(state.viaException ? { thrownAt: state.firstThrownAt } : {}) };
 }
 
@@ -86,11 +95,26 @@ function ends(context: OwnershipContext, model: TransactionModel, call: ts.CallE
   return onResource(context, call, state) && (model.end.includes(calledMethodName(call) ?? '') || sentSql(model, call, END_SQL));
 }
 
-/** `client.release(err)` (pg), `conn.destroy()`: the connection is discarded, and its transaction with it. */
-function discards(model: TransactionModel, release: ts.CallExpression): boolean {
+/**
+ * `client.release(err)` (pg), `conn.destroy()`: the connection is discarded, and its transaction
+ * with it. Only the resource's own release method, and only with an argument that cannot be falsy
+ * (`release(error)` with `error: Error | undefined` may return the connection to the pool).
+ */
+function discards(context: OwnershipContext, model: TransactionModel, release: ts.CallExpression, state: OwnershipState): boolean {
+  const receiver = callReceiver(release);
+  if (!receiver || !isResource(context, receiver, state)) return false;
   if (model.discardingReleases.includes(calledMethodName(release) ?? '')) return true;
   const [argument] = release.arguments;
-  return model.releaseWithArgumentDiscards && argument !== undefined && skipOuterExpressions(argument).kind !== ts.SyntaxKind.FalseKeyword;
+  return model.releaseWithArgumentDiscards && argument !== undefined && !mayBeFalsy(context.checker, argument);
+}
+
+function mayBeFalsy(checker: ts.TypeChecker, value: ts.Expression): boolean {
+  if (skipOuterExpressions(value).kind === ts.SyntaxKind.FalseKeyword) return true;
+  const type = checker.getTypeAtLocation(value);
+  const parts = type.isUnion() ? type.types : [type];
+  const falsy = ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void | ts.TypeFlags.BooleanLiteral;
+  // `unknown` and `any` (a caught error) count as truthy: what is thrown is an error.
+  return parts.some((part) => (part.flags & falsy) !== 0 && (!(part.flags & ts.TypeFlags.BooleanLiteral) || checker.typeToString(part) === 'false'));
 }
 
 function onResource(context: OwnershipContext, call: ts.CallExpression, state: OwnershipState): boolean {
@@ -118,4 +142,10 @@ export function provesNoTransaction(context: OwnershipContext, test: ts.Expressi
   let node = skipOuterExpressions(test);
   if (ts.isCallExpression(node) && node.arguments.length === 0) node = skipOuterExpressions(node.expression);
   return ts.isPropertyAccessExpression(node) && checks.includes(node.name.text) && isResource(context, node.expression, state);
+}
+
+/** Syntax only: a call that may begin or end a transaction of this model (a method name, or SQL). */
+export function marksTransaction(call: ts.CallExpression, model: TransactionModel): boolean {
+  const name = calledMethodName(call) ?? '';
+  return model.begin.includes(name) || model.end.includes(name) || sentSql(model, call, BEGIN_SQL) || sentSql(model, call, END_SQL);
 }

@@ -267,7 +267,7 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
     // It settles at the `await`; a synchronous throw from the call is the helper throwing too.
     return { normal: state, thrown: helper.onThrow ? withStatus(state, 'released') : state };
   }
-  if (helper) return settleHelperCall(state, helper, !isThenableType(context.checker, node));
+  if (helper) return settleHelperCall(state, helper, !isThenableType(context.checker, node), node);
   if (returnsNever(context, node)) return { thrown: state };
   if (releasesEveryElement(context, node, state)) return unchanged(withStatus(state, 'released'));
   // Binding the release method makes the bound function the owner, as creating a releasing closure does.
@@ -315,7 +315,7 @@ function awaitValue(context: OwnershipContext, node: ts.AwaitExpression, state: 
   if (isOwned(state) && ts.isCallExpression(awaited)) {
     // An awaited helper settles here: its promise fulfils when it returns, rejects when it throws.
     const helper = helperSummary(context, awaited, state);
-    if (helper) return settleHelperCall(state, helper, true);
+    if (helper) return settleHelperCall(state, helper, true, awaited);
     if (returnsNever(context, node)) return { thrown: state };
   }
   if (state.status !== 'pending' || !mayHoldResource(context, node.expression, state)) return unchanged(state);

@@ -14,7 +14,8 @@ import { type FixPlan, SourceText } from './text.js';
 
 export function rollbackSuggestions(open: OpenTransaction, resource: ResourceDefinition): FixPlan[] {
   if (!open.thrownAt) return [];
-  const guarded = tryAround(open.begin);
+  // The `catch` the failing path goes through: the innermost one around the call that threw.
+  const guarded = tryCatching(open.thrownAt, open.begin) ?? tryAround(open.begin);
   const rollback = rollbackCall(open.begin, resource);
   if (!guarded || !rollback || !isAsyncFunction(enclosingContainer(open.begin))) return [];
   const source = new SourceText(open.begin.getSourceFile());
@@ -22,6 +23,10 @@ export function rollbackSuggestions(open: OpenTransaction, resource: ResourceDef
   const { catchClause, finallyBlock } = guarded;
   if (catchClause) {
     const block = catchClause.block;
+    // A catch that already releases the connection, or rolls back to a savepoint, needs more
+    // thought than one inserted line: a failing ROLLBACK would skip its release, and a full
+    // ROLLBACK before `ROLLBACK TO SAVEPOINT` makes that statement fail.
+    if (handlesTransactionOrRelease(block, resource)) return [];
     const first = block.statements[0];
     if (!first || !source.ownsItsLines(first)) return [];
     const indent = source.indentOf(first.getStart());
@@ -36,6 +41,31 @@ export function rollbackSuggestions(open: OpenTransaction, resource: ResourceDef
   const nl = source.newline;
   const text = ` catch (error) {${nl}${indent}${unit}await ${rollback};${nl}${indent}${unit}throw error;${nl}${indent}}`;
   return [{ description, edits: [{ start: tryEnd, end: tryEnd, text }] }];
+}
+
+/** The innermost `try` with a `catch` whose block holds `thrown`, inside the function of `begin`. */
+function tryCatching(thrown: ts.Node, begin: ts.Node): ts.TryStatement | undefined {
+  const container = enclosingContainer(begin);
+  for (let node: ts.Node = thrown; node.parent && node !== container; node = node.parent) {
+    if (ts.isTryStatement(node.parent) && node.parent.tryBlock === node && node.parent.catchClause) return node.parent;
+  }
+  return undefined;
+}
+
+/** Whether a block calls a release or a rollback method of the resource, or sends any `ROLLBACK`. */
+function handlesTransactionOrRelease(block: ts.Block, resource: ResourceDefinition): boolean {
+  const names = new Set([...resource.release, ...resource.poolRelease, ...(resource.transactions?.end ?? [])]);
+  const visit = (node: ts.Node): boolean => {
+    if (ts.isCallExpression(node)) {
+      const callee = skipOuterExpressions(node.expression);
+      if (ts.isPropertyAccessExpression(callee) && names.has(callee.name.text)) return true;
+      const first = node.arguments[0] && skipOuterExpressions(node.arguments[0]);
+      const sql = first && (ts.isStringLiteralLike(first) ? first.text : ts.isTemplateExpression(first) ? first.head.text : undefined);
+      if (sql !== undefined && /^\s*rollback\b/i.test(sql)) return true;
+    }
+    return ts.forEachChild(node, visit) === true;
+  };
+  return visit(block);
 }
 
 /** The `try` whose block holds the call that began the transaction (nearest first). */

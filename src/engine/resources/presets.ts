@@ -90,6 +90,12 @@ export interface TransactionModel {
    * `isTransactionActive`, MongoDB's `inTransaction()`): a branch where one is false has none.
    */
   readonly activeChecks?: readonly string[];
+  /**
+   * Whether giving the resource back rolls an open transaction back (mariadb's pool resets the
+   * connection; MongoDB's `endSession()` aborts it): a failure path then loses nothing that was
+   * meant to be kept, and only a path that never commits is reported — its work is lost.
+   */
+  readonly releaseRollsBack?: boolean;
 }
 
 /**
@@ -234,7 +240,15 @@ const mariadb: ResourceDefinition = {
   connectsLazily: false,
   asyncRelease: true,
   suggestUsing: true,
-  transactions: { begin: ['beginTransaction'], end: ['commit', 'rollback'], sql: true, discardingReleases: ['destroy'], releaseWithArgumentDiscards: false },
+  // The pool rolls back a transaction left open when a connection comes back (unless `noControlAfterUse`).
+  transactions: {
+    begin: ['beginTransaction'],
+    end: ['commit', 'rollback'],
+    sql: true,
+    discardingReleases: ['destroy'],
+    releaseWithArgumentDiscards: false,
+    releaseRollsBack: true,
+  },
 };
 
 /**
@@ -282,7 +296,7 @@ const mongodb: ResourceDefinition = {
   suggestUsing: true,
   // A second `endSession()` does nothing.
   idempotentRelease: true,
-  // `endSession()` aborts a transaction still open: the work is silently lost, which is reported too.
+  // `endSession()` aborts a transaction still open: a path that never commits silently loses its work.
   transactions: {
     begin: ['startTransaction'],
     end: ['commitTransaction', 'abortTransaction'],
@@ -290,6 +304,7 @@ const mongodb: ResourceDefinition = {
     discardingReleases: [],
     releaseWithArgumentDiscards: false,
     activeChecks: ['inTransaction'],
+    releaseRollsBack: true,
   },
 };
 
