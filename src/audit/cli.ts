@@ -3,8 +3,9 @@
  * `connection-leaks audit`: every place a codebase takes a connection, and which ones can leak,
  * through the same engine as the ESLint rules (loaded with ts-morph). See docs/audit.md.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { ConfigError, resourcesFromConfig } from '../config/resources.js';
@@ -202,7 +203,21 @@ function useColor(): boolean {
 }
 
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;
+/**
+ * Run as the command, not imported: npm installs the bin as a symlink (`node_modules/.bin/…`), so
+ * the script's path is compared once symlinks are resolved.
+ */
+function isInvokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+const invokedDirectly = isInvokedDirectly();
 if (invokedDirectly) {
   try {
     process.exitCode = main(process.argv.slice(2));

@@ -120,11 +120,8 @@ describe('the packed plugin in a user project', () => {
     expect(result.stdout).toContain('1 error and 0 warnings potentially fixable with the `--fix` option.');
   });
 
-  // KNOWN BUG (src/audit/cli.ts): the CLI runs only when `process.argv[1]` resolves to its own
-  // module, without following symlinks; npm installs a bin as a symlink in node_modules/.bin, so
-  // `npx connection-leaks audit` does nothing and exits 0. `it.fails` until it is fixed (then make
-  // this an `it` again).
-  it.fails("audits with the packed bin: the README's command, and docs/ci.md's SARIF step", async () => {
+  // npm installs the bin as a symlink in node_modules/.bin: the CLI must still know it is the command.
+  it("audits with the packed bin: the README's command, and docs/ci.md's SARIF step", async () => {
     const [audit] = shellCommands(readmeBlock('## Audit a whole codebase', 'sh'));
     expect(audit).toEqual(['npx', 'connection-leaks', 'audit', '--project', 'tsconfig.json']);
     const text = await project.run(audit!);

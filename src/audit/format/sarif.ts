@@ -1,5 +1,5 @@
 import type * as Sarif from 'sarif';
-import { rules } from '../../index.js';
+import plugin from '../../index.js';
 import type { AuditFinding, AuditReport } from '../report.js';
 
 /*
@@ -11,6 +11,7 @@ import type { AuditFinding, AuditReport } from '../report.js';
 const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
 export function formatSarif(report: AuditReport): Sarif.Log {
+  const { rules } = plugin;
   const ruleIds = Object.keys(rules) as (keyof typeof rules)[];
   return {
     $schema: SCHEMA,
