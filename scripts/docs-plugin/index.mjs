@@ -1,5 +1,4 @@
-// The plugin root eslint-doc-generator reads (`npm run docs:rules`). It `require()`s the plugin:
-// Node's require() of the built ES module returns its namespace (`{ __esModule, default }`), in which the
-// generator finds `rules` but not `configs` (so no config would be shown). Through this module,
-// whose namespace holds only `default`, it gets the plugin object itself.
+// The plugin root eslint-doc-generator reads (`npm run docs:rules`). It `require()`s the plugin,
+// and Node's require() of an ES module returns its namespace, where the plugin object is `default`;
+// this module is the directory the generator is pointed at, re-exporting that object.
 export { default } from '../../dist/src/index.js';
