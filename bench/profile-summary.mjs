@@ -1,11 +1,11 @@
 // Summarises a V8 .cpuprofile (from `node --cpu-prof`): the functions with the most self time and
 // the most total (inclusive) time, with their file and line, as plain text.
 //
-//   node bench/profile-summary.mjs FILE.cpuprofile [--top N] [--filter TEXT]
+//   node bench/profile-summary.mjs FILE.cpuprofile [--top N] [--filter TEXT] [--callees FUNCTION] [--under FUNCTION]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, filter: { type: 'string' } } });
+const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, filter: { type: 'string' }, callees: { type: 'string' }, under: { type: 'string' } } });
 const profile = JSON.parse(readFileSync(positionals[0], 'utf8'));
 const top = Number(args.top);
 
@@ -43,3 +43,43 @@ const show = (title, map) => {
 show('self time', selfByKey);
 console.log('');
 show('total time', totalByKey);
+
+// --callees NAME: the direct callees of every function whose key contains NAME, by inclusive time.
+if (args.callees) {
+  const inclusive = new Map();
+  const visit = (node) => {
+    let total = self.get(node.id) ?? 0;
+    for (const child of node.children ?? []) total += visit(byId.get(child));
+    inclusive.set(node.id, total);
+    return total;
+  };
+  visit(profile.nodes[0]);
+  const callees = new Map();
+  let own = 0;
+  for (const node of profile.nodes) {
+    if (!keyOf(node).includes(args.callees)) continue;
+    own += self.get(node.id) ?? 0;
+    for (const child of node.children ?? []) {
+      const key = keyOf(byId.get(child));
+      callees.set(key, (callees.get(key) ?? 0) + inclusive.get(child));
+    }
+  }
+  console.log(`\ncallees of ${args.callees} (self ${own.toFixed(0)} ms)`);
+  for (const [key, ms] of [...callees].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${ms.toFixed(0).padStart(8)} ms  ${key}`);
+}
+
+// --under NAME: of the samples with a function whose key contains NAME on the stack, the self time by script.
+if (args.under) {
+  const byScript = new Map();
+  let inside = 0;
+  for (const [id, ms] of self) {
+    let found = false;
+    for (let current = id; current !== undefined && !found; current = parent.get(current)) found = keyOf(byId.get(current)).includes(args.under);
+    if (!found) continue;
+    inside += ms;
+    const url = byId.get(id).callFrame.url.replace(/^.*\/(node_modules|dist)\//, '$1/') || '(native)';
+    byScript.set(url, (byScript.get(url) ?? 0) + ms);
+  }
+  console.log(`\nself time by script under ${args.under} (${inside.toFixed(0)} ms)`);
+  for (const [url, ms] of [...byScript].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${ms.toFixed(0).padStart(8)} ms ${((ms / inside) * 100).toFixed(1).padStart(5)}%  ${url}`);
+}

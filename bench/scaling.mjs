@@ -105,6 +105,9 @@ export const median = (values) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
+/** CPU time a point may spend on repetitions (after the first run). */
+const LONG_POINT_MS = 30_000;
+
 async function main() {
   const { values: args } = parseArgs({
     options: {
@@ -155,7 +158,9 @@ async function main() {
         const times = [];
         let verdicts = 0;
         let findings = 0;
-        for (let rep = 0; rep < reps; rep++) {
+        // A point whose first run takes long is repeated less: the median of a few 10-second runs
+        // says no more than one, and the largest point may take minutes.
+        for (let rep = 0; rep < reps && (rep === 0 || times[0] * rep < LONG_POINT_MS); rep++) {
           const program = ts.createProgram({ rootNames: [warmFile, file], options, host });
           // The checker's one-time costs (global types, pg's declarations) are paid on another file first.
           engine.analyzeSourceFile(program.getSourceFile(warmFile), program, { throwModel: 'every-call', resources: engine.allPresets });

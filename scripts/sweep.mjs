@@ -101,6 +101,11 @@ function spawnWorker() {
   return { child, next };
 }
 
+/** A crash as soon as it is found: a sweep stopped early still shows what it found. */
+function announce(crash) {
+  process.stderr.write(`  crash: ${crash.file}${crash.at ? ` (${crash.at})` : ''} [${crash.phase}]: ${crash.message}\n`);
+}
+
 /** The heap a worker may keep between packages before it is replaced by a fresh one. */
 const RECYCLE_HEAP_BYTES = 2.5 * 1024 ** 3;
 
@@ -133,6 +138,7 @@ async function runWorker(queue, totals, timeoutMs, progress) {
         pending.delete(message.result.file);
         current = undefined;
         add(totals, message.result);
+        for (const crash of message.result.crashes) announce(crash);
       } else if (message.type === 'crash') {
         for (const file of message.files) pending.delete(file);
         totals.files += message.files.length;
@@ -149,7 +155,9 @@ async function runWorker(queue, totals, timeoutMs, progress) {
       worker = undefined;
       const file = current ?? group.files.find((candidate) => pending.has(candidate)) ?? group.name;
       const message = outcome.kind === 'timeout' ? `no progress for ${timeoutMs / 1000} s (hang?)` : `worker exited (code ${outcome.code}, signal ${outcome.signal})`;
-      totals.crashes.push({ file, phase: current ? 'sweepFile' : 'createProgram', message, stack: '' });
+      const crash = { file, phase: current ? 'sweepFile' : 'createProgram', message, stack: '' };
+      totals.crashes.push(crash);
+      announce(crash);
       totals.files++;
       pending.delete(file);
       if (pending.size > 0) queue.unshift({ name: group.name, files: group.files.filter((candidate) => pending.has(candidate)) });
