@@ -6,6 +6,7 @@ import { type Acquisition, acquisitionEvent, type ResourceModel } from '../resou
 import type { ResourceDefinition } from '../resources/presets.js';
 import { type FieldServices, fieldsSetAtConstruction, methodsReleasingField } from '../dataflow/owners.js';
 import { type FunctionWithBody, programFunctionCalled } from './callees.js';
+import { calleeName, type CandidateNames, candidateNames } from './candidates.js';
 
 /*
  * Functions of the program that stand for a pool: one that returns a connection it acquired
@@ -28,6 +29,12 @@ export type ReleasesOnEveryPath = (acquisition: Acquisition) => boolean;
 type Computing = 'computing';
 
 /**
+ * How many summaries may be computed inside one another (`a()` returns `b()` returns `c()` …).
+ * A longer chain of helpers is taken as acquiring nothing: the engine must not run out of stack.
+ */
+const MAX_DEPTH = 32;
+
+/**
  * Computed on first use and cached per program and resource list. A summary needed while it is
  * being computed (recursion, mutual recursion) counts as "acquires nothing, lends nothing".
  */
@@ -36,6 +43,9 @@ export class AcquirerSummaries {
   private readonly loans = new Map<ts.Node, readonly Loan[] | Computing>();
 
   private readonly owners = new Map<ts.Node, OwnedResource | undefined | Computing>();
+  private candidateNames: CandidateNames | undefined;
+  /** How deep summaries are being computed inside one another: long call chains stop here. */
+  private depth = 0;
 
   constructor(
     private readonly program: ts.Program,
@@ -44,12 +54,19 @@ export class AcquirerSummaries {
     private readonly fieldServices: FieldServices,
   ) {}
 
+  private candidates(): CandidateNames {
+    this.candidateNames ??= candidateNames(this.program, this.model);
+    return this.candidateNames;
+  }
+
   /**
    * `new Unit()` for a class of the program that acquires a connection into a field when it is
    * constructed and has a method that releases that field: the object is the resource now, and
    * that method (`dispose()`, `close()`) is its release.
    */
   acquisitionOfNew(node: ts.NewExpression): Acquisition | undefined {
+    const name = calleeName(node);
+    if (name === undefined || !this.candidates().classes.has(name)) return undefined;
     const owner = programClassConstructed(node, this.program);
     const owned = owner && this.ownedAtConstruction(owner);
     if (!owned) return undefined;
@@ -80,6 +97,8 @@ export class AcquirerSummaries {
    * returns, or the connection it lends to a callback written in place.
    */
   acquisitionsOf(call: ts.CallExpression): Acquisition[] {
+    const name = calleeName(call);
+    if (name === undefined || !this.candidates().functions.has(name)) return [];
     const callee = programFunctionCalled(call, this.program);
     if (!callee) return [];
     const returned = this.returnedBy(callee);
@@ -103,11 +122,17 @@ export class AcquirerSummaries {
     const known = this.returned.get(callee);
     if (known === 'computing') return undefined;
     if (known !== undefined || this.returned.has(callee)) return known;
+    if (this.depth >= MAX_DEPTH) return undefined;
     this.returned.set(callee, 'computing');
     let found: ResourceDefinition | undefined;
-    for (const value of returnedValues(callee)) {
-      found = this.acquiredBy(value, callee);
-      if (found) break;
+    this.depth++;
+    try {
+      for (const value of returnedValues(callee)) {
+        found = this.acquiredBy(value, callee);
+        if (found) break;
+      }
+    } finally {
+      this.depth--;
     }
     this.returned.set(callee, found);
     return found;
@@ -136,8 +161,15 @@ export class AcquirerSummaries {
     const known = this.loans.get(callee);
     if (known === 'computing') return [];
     if (known) return known;
+    if (this.depth >= MAX_DEPTH) return [];
     this.loans.set(callee, 'computing');
-    const found = this.findLoans(callee);
+    this.depth++;
+    let found: readonly Loan[];
+    try {
+      found = this.findLoans(callee);
+    } finally {
+      this.depth--;
+    }
     this.loans.set(callee, found);
     return found;
   }
