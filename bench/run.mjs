@@ -200,17 +200,30 @@ function benchScaling() {
   });
   if (child.status !== 0) throw new Error(`scaling failed (${child.status})`);
   const scaling = JSON.parse(child.stdout.trim().split('\n').pop());
-  return { ...scaling, worstExponent: Math.max(...Object.values(scaling.exponents)) };
+  return {
+    ...scaling,
+    worstExponent: Math.max(...Object.values(scaling.exponents)),
+    worstLargestExponent: Math.max(...Object.values(scaling.largestExponents)),
+  };
 }
 
+/**
+ * Targets are read off CPU time: on a shared machine (this one has 2 cores and others' test runs)
+ * wall time swings by 2× between repetitions of the same command, CPU time by a few percent. The
+ * wall-clock ratios are printed and kept beside them.
+ */
 function verdicts(r) {
   const out = {};
-  if (r.eslint) out.eslintRatio = { value: r.eslint.ratio, target: `< ${TARGETS.eslintRatio}`, met: r.eslint.ratio < TARGETS.eslintRatio };
+  if (r.eslint) out.eslintRatio = { value: r.eslint.ratioCpu, wall: r.eslint.ratio, target: `< ${TARGETS.eslintRatio}`, met: r.eslint.ratioCpu < TARGETS.eslintRatio };
   if (r.audit) {
-    out.auditTime = { value: r.audit.timeRatio, target: `≤ ${TARGETS.auditTime}`, met: r.audit.timeRatio <= TARGETS.auditTime };
+    out.auditTime = { value: r.audit.cpuRatio, wall: r.audit.timeRatio, target: `≤ ${TARGETS.auditTime}`, met: r.audit.cpuRatio <= TARGETS.auditTime };
     out.auditMemory = { value: r.audit.memoryRatio, target: `≤ ${TARGETS.auditMemory}`, met: r.audit.memoryRatio <= TARGETS.auditMemory };
   }
-  if (r.scaling) out.exponent = { value: r.scaling.worstExponent, target: `≤ ${TARGETS.exponent}`, met: r.scaling.worstExponent <= TARGETS.exponent };
+  if (r.scaling) {
+    out.exponent = { value: r.scaling.worstExponent, target: `≤ ${TARGETS.exponent}`, met: r.scaling.worstExponent <= TARGETS.exponent };
+    // Not a target of the issue, shown beside it: the slope the largest functions see.
+    out.largestExponent = { value: r.scaling.worstLargestExponent, target: `≤ ${TARGETS.exponent}`, met: r.scaling.worstLargestExponent <= TARGETS.exponent };
+  }
   return out;
 }
 
@@ -256,7 +269,7 @@ function printTable(r) {
   if (r.scaling) {
     const counts = [...new Set(r.scaling.rows.map((row) => row.acquisitions))];
     const sizes = [...new Set(r.scaling.rows.map((row) => row.statements))];
-    const rows = [['engine CPU time, µs per statement', ...sizes.map((n) => `${n} stmts`), 'exponent']];
+    const rows = [['engine CPU time, µs per statement', ...sizes.map((n) => `${n} stmts`), 'exponent', `${sizes.at(-2)}→${sizes.at(-1)}`]];
     for (const count of counts) {
       rows.push([
         `${count} acquisition${count === 1 ? '' : 's'}`,
@@ -265,14 +278,16 @@ function printTable(r) {
           return row ? row.usPerStatement.toFixed(0) : '';
         }),
         r.scaling.exponents[count]?.toFixed(2) ?? '',
+        r.scaling.largestExponents?.[count]?.toFixed(2) ?? '',
       ]);
     }
     table(rows);
     console.log('');
   }
-  console.log('targets:');
-  const names = { eslintRatio: 'recommended / no-floating-promises', auditTime: 'audit / tsc time', auditMemory: 'audit / tsc peak memory', exponent: 'scaling exponent (worst)' };
+  console.log('targets (times: CPU; wall clock in brackets):');
+  const names = { eslintRatio: 'recommended / no-floating-promises', auditTime: 'audit / tsc time', auditMemory: 'audit / tsc peak memory', exponent: 'scaling exponent (worst fit)', largestExponent: 'scaling exponent, largest sizes only' };
   for (const [key, verdict] of Object.entries(r.verdicts)) {
-    console.log(`  ${names[key].padEnd(36)} ${verdict.value.toFixed(2).padStart(6)}  target ${verdict.target.padEnd(6)} ${verdict.met ? 'met' : 'NOT met'}`);
+    const wall = verdict.wall === undefined ? '' : ` (${verdict.wall.toFixed(2)})`;
+    console.log(`  ${names[key].padEnd(36)} ${(verdict.value.toFixed(2) + wall).padStart(13)}  target ${verdict.target.padEnd(6)} ${verdict.met ? 'met' : 'NOT met'}`);
   }
 }

@@ -180,12 +180,16 @@ async function main() {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  // The fit over every size, and the slope between the two largest sizes alone: fixed costs weigh on
+  // the smallest size and can hide a curve that only the largest sizes show.
   const exponents = {};
+  const largestExponents = {};
   for (const acquisitions of counts) {
     const points = rows.filter((row) => row.acquisitions === acquisitions).map((row) => [row.statements, row.ms]);
     if (points.length >= 2) exponents[acquisitions] = fittedExponent(points);
+    if (points.length >= 2) largestExponents[acquisitions] = fittedExponent(points.slice(-2));
   }
-  console.log(JSON.stringify({ rows, exponents }));
+  console.log(JSON.stringify({ rows, exponents, largestExponents }));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
