@@ -36,3 +36,9 @@ export function enclosingContainer(node: ts.Node): FunctionContainer {
   }
   return current ?? node.getSourceFile();
 }
+
+/** The symbol a name refers to, through an import or export alias to its declaration. */
+export function resolvedSymbolAt(node: ts.Node, checker: ts.TypeChecker): ts.Symbol | undefined {
+  const symbol = checker.getSymbolAtLocation(node);
+  return symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+}

@@ -1,6 +1,6 @@
 import { type TypeOrValueSpecifier, typeMatchesSpecifier } from '@typescript-eslint/type-utils';
 import ts from 'typescript';
-import { skipOuterExpressions } from './ast.js';
+import { resolvedSymbolAt, skipOuterExpressions } from './ast.js';
 
 /*
  * `allowedEscapes`: sinks the user vouches for, named like every other type in the plugin with
@@ -23,8 +23,7 @@ function valueMatches(sink: ts.Expression, specifier: TypeOrValueSpecifier, prog
   const names = typeof specifier.name === 'string' ? [specifier.name] : specifier.name;
   if (!names.includes(named.text)) return false;
   const checker = program.getTypeChecker();
-  let symbol = checker.getSymbolAtLocation(named);
-  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const symbol = resolvedSymbolAt(named, checker);
   const files = (symbol?.declarations ?? []).map((declaration) => declaration.getSourceFile());
   if (files.length === 0) return false;
   switch (specifier.from) {

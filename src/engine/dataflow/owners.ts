@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { skipOuterExpressions } from '../ast.js';
+import { resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
 import type { ResourceDefinition } from '../resources/presets.js';
 import type { HelperSummaries } from '../summaries/index.js';
 import { isResource, mayHoldResource, type OwnershipContext, releaseCallsOf } from './values.js';
@@ -83,8 +83,7 @@ export function classMembers(checker: ts.TypeChecker, owner: ts.ClassLikeDeclara
 function baseClassOf(checker: ts.TypeChecker, declaration: ts.ClassLikeDeclaration): ts.ClassLikeDeclaration | undefined {
   const extended = declaration.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
   if (!extended) return undefined;
-  let symbol = checker.getSymbolAtLocation(extended.expression);
-  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const symbol = resolvedSymbolAt(extended.expression, checker);
   for (const candidate of symbol?.declarations ?? []) {
     if (ts.isClassLike(candidate)) return candidate;
     if (ts.isVariableDeclaration(candidate) && candidate.initializer) {

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { isThenableType } from 'ts-api-utils';
-import { isAsyncFunction, skipOuterExpressions } from '../ast.js';
+import { isAsyncFunction, resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import { isDefaultLibraryCall, isPromiseChainCall } from '../settlement.js';
 import { isQueryOn } from './queries.js';
@@ -61,8 +61,7 @@ function canThrow(handler: ts.ArrowFunction | ts.FunctionExpression): boolean {
  * (Arguments are steps of their own.) Any other `new` may throw.
  */
 export function constructsWithoutThrowing(context: OwnershipContext, node: ts.NewExpression): boolean {
-  let symbol = context.checker.getSymbolAtLocation(node.expression);
-  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = context.checker.getAliasedSymbol(symbol);
+  const symbol = resolvedSymbolAt(node.expression, context.checker);
   const declaration = symbol?.declarations?.find(ts.isClassLike);
   return declaration !== undefined && classConstructsPlainly(context, declaration, new Set());
 }
@@ -74,8 +73,7 @@ function classConstructsPlainly(context: OwnershipContext, declaration: ts.Class
   const base = declaration.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
   let baseClass: ts.ClassLikeDeclaration | undefined;
   if (base) {
-    let symbol = context.checker.getSymbolAtLocation(base.expression);
-    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = context.checker.getAliasedSymbol(symbol);
+    const symbol = resolvedSymbolAt(base.expression, context.checker);
     baseClass = symbol?.declarations?.find(ts.isClassLike);
     if (!baseClass || !classConstructsPlainly(context, baseClass, seen)) return false;
   }

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { isThenableType } from 'ts-api-utils';
-import { enclosingContainer, skipOuterExpressions } from '../ast.js';
+import { enclosingContainer, resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
 import { callbackFormAcquisitions, functionLiteral, receivedBy } from '../resources/callbacks.js';
 import { type Acquisition, acquisitionEvent, type ResourceModel } from '../resources/model.js';
 import type { ResourceDefinition } from '../resources/presets.js';
@@ -271,8 +271,7 @@ function ownedResource(
 /** The class `new X(…)` constructs, when the program declares it (not a library, not a declaration file). */
 function programClassConstructed(node: ts.NewExpression, program: ts.Program): ts.ClassLikeDeclaration | undefined {
   const checker = program.getTypeChecker();
-  let symbol = checker.getSymbolAtLocation(node.expression);
-  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const symbol = resolvedSymbolAt(node.expression, checker);
   const declaration = symbol?.declarations?.find(ts.isClassLike);
   if (!declaration) return undefined;
   const sourceFile = declaration.getSourceFile();

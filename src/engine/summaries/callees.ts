@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { skipOuterExpressions } from '../ast.js';
+import { resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
 
 export type FunctionWithBody = ts.FunctionLikeDeclaration & { body: ts.ConciseBody };
 
@@ -12,8 +12,7 @@ export function programFunctionCalled(call: ts.CallExpression, program: ts.Progr
   const checker = program.getTypeChecker();
   const callee = skipOuterExpressions(call.expression);
   const named = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
-  let symbol = checker.getSymbolAtLocation(named);
-  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const symbol = resolvedSymbolAt(named, checker);
   let declaration: ts.Node | undefined = symbol?.valueDeclaration;
   if (declaration && (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer) {
     declaration = skipOuterExpressions(declaration.initializer);
