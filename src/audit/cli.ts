@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /**
  * `connection-leaks audit`: every place a codebase takes a connection, and which ones can leak,
- * through the same engine as the ESLint rules (loaded with ts-morph). See docs/audit.md.
+ * through the same engine as the ESLint rules, on the program the project's own TypeScript builds
+ * from its tsconfig. See docs/audit.md.
  */
+// First: a TypeScript without the compiler API is one line and exit code 2, before any analysis module loads.
+import './exitOnUnsupportedTypeScript.js';
 import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +18,7 @@ import { applyAutofixes, MAX_FIX_PASSES } from './fix.js';
 import { formatSarif } from './format/sarif.js';
 import { formatText } from './format/text.js';
 import { mergeReports } from './merge.js';
+import { ProjectError } from './project.js';
 import type { AuditReport } from './report.js';
 import { type AuditOptions, RULE_NAMES, runAudit, UsageError } from './run.js';
 
@@ -37,7 +41,7 @@ export function main(argv: readonly string[], cwd = process.cwd()): number {
     if (command === 'merge') return merge(rest, cwd);
     throw new UsageError(command ? `unknown command '${command}'. ${USAGE}` : USAGE);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ProjectError) {
       process.stderr.write(`connection-leaks: ${error.message}\n`);
       return 2;
     }

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { type FileSystemHost, Project, ts as morphTs } from 'ts-morph';
-import ts from 'typescript';
+import type ts from 'typescript';
 import {
   allPresets,
   analysisFailedMessage,
@@ -15,6 +14,7 @@ import {
   type ResourceDefinition,
   type RuleName,
 } from '../engine/index.js';
+import { loadProject } from './project.js';
 import { type AcquisitionSite, type AuditFinding, type AuditReport, byPlace, outcomeOf, SCHEMA_VERSION } from './report.js';
 
 export const RULE_NAMES: readonly RuleName[] = [
@@ -57,15 +57,12 @@ const TEMPLATES: Record<string, string> = {
 };
 
 /**
- * Loads the project with ts-morph and runs the engine on each of its files (the engine only
- * builds graphs for functions that acquire). Never runs the audited code; writes nothing.
+ * Loads the project with its own TypeScript (`loadProject`) and runs the engine on each of its
+ * files (the engine only builds graphs for functions that acquire). Never runs the audited code;
+ * writes nothing.
  */
 export function runAudit(options: AuditOptions): AuditReport {
-  // Enum values differ between minors: the engine would misread ts-morph's trees.
-  const [bundled, own]: string[] = [morphTs.versionMajorMinor, ts.versionMajorMinor];
-  if (bundled !== own) throw new UsageError(`ts-morph bundles TypeScript ${bundled} but the engine uses ${own}; install matching versions`);
-  const project = new Project({ tsConfigFilePath: options.project, skipAddingFilesFromTsConfig: false, fileSystem: rootedAt(path.dirname(options.project)) });
-  const program = asEngineProgram(project.getProgram().compilerObject);
+  const { program } = loadProject(options.project);
   const files = program
     .getSourceFiles()
     .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && isSelected(file.fileName, options))
@@ -106,32 +103,6 @@ export function runAudit(options: AuditOptions): AuditReport {
   };
 }
 
-/**
- * The real file system, with the tsconfig's directory as the program's current directory — as in
- * ESLint, whose project service gives each tsconfig's program its own directory. A type specifier's
- * `{ from: 'file', path }` is relative to it (typescript-eslint's `typeMatchesSpecifier` joins it
- * to `program.getCurrentDirectory()`), so the same settings match the same types in both.
- */
-function rootedAt(directory: string): FileSystemHost {
-  const real = new Project().getFileSystem();
-  return new Proxy(real, {
-    get(target, key) {
-      if (key === 'getCurrentDirectory') return () => directory;
-      const value: unknown = Reflect.get(target, key, target);
-      // Its methods use private fields: call them on the real host.
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
-/**
- * ts-morph's Program is typed by its own copy of TypeScript: the same shape (same minor, checked
- * above), but comparing the two copies' declarations structurally is too deep for the checker.
- */
-function asEngineProgram(program: unknown): ts.Program {
-  return program as ts.Program;
-}
-
 function isSelected(fileName: string, options: AuditOptions): boolean {
   if (options.paths.length === 0) return true;
   const file = path.resolve(fileName);
@@ -142,8 +113,9 @@ function isSelected(fileName: string, options: AuditOptions): boolean {
 }
 
 function toAuditFinding(finding: Finding, file: ts.SourceFile, root: string): AuditFinding {
-  const start = ts.isSourceFile(finding.node) ? 0 : finding.node.getStart(file);
-  const end = ts.isSourceFile(finding.node) ? 0 : finding.node.end;
+  const wholeFile = finding.node === file;
+  const start = wholeFile ? 0 : finding.node.getStart(file);
+  const end = wholeFile ? 0 : finding.node.end;
   const from = lineOf(file, start);
   const to = lineOf(file, end);
   return {

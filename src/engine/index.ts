@@ -21,6 +21,7 @@ export type { FixPlan, TextEdit } from './fixes/text.js';
 export type { Escape, EscapeKind } from './dataflow/escapes.js';
 export type { QueryRace, RacePoint } from './dataflow/queries.js';
 export { sinkMatchesSpecifier } from './sinks.js';
+export { builtByEngineTypeScript } from './compilerCopy.js';
 
 export interface EngineOptions {
   readonly throwModel: ThrowModel;
