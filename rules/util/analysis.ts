@@ -3,13 +3,15 @@ import type ts from 'typescript';
 import {
   analysisFailedMessage,
   analyzeSourceFile,
+  builtByEngineTypeScript,
   type FileAnalysis,
   type Finding,
   type FixPlan,
+  type ResourceDefinition,
   type RuleName,
   type ThrowModel,
 } from '../../src/engine/index.js';
-import { resourcesFromSettings } from './settings.js';
+import { resourcesFromSettings, SettingsError } from './settings.js';
 
 export interface RuleAnalysis {
   readonly analysis: FileAnalysis;
@@ -17,22 +19,43 @@ export interface RuleAnalysis {
 }
 
 /**
- * Runs (or reuses) the engine's analysis of the file being linted. Returns undefined when the
- * file has no type information; the caller then reports a configuration error once.
+ * Why the rules cannot check a file at all: a problem of the plugin's setup, not of the code,
+ * reported once per file at its first line (in the editor too, where a rule that throws would
+ * only wipe the file's diagnostics and log a stack to the output channel).
+ */
+export type SetupProblem =
+  | { readonly messageId: 'missingTypeInformation' }
+  | { readonly messageId: 'invalidSettings'; readonly data: { readonly problem: string } }
+  | { readonly messageId: 'typescriptMismatch' };
+
+/**
+ * Runs (or reuses) the engine's analysis of the file being linted, or says why it cannot:
+ * settings that do not validate, no type information, or a program built by another TypeScript.
  */
 export function analyzeForRule(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
   throwModel: ThrowModel,
-): RuleAnalysis | undefined {
+): RuleAnalysis | SetupProblem {
   // Settings are checked first: a configuration mistake is an error whether or not types exist.
-  const resources = resourcesFromSettings(context.settings);
+  let resources: readonly ResourceDefinition[];
+  try {
+    resources = resourcesFromSettings(context.settings);
+  } catch (error) {
+    if (error instanceof SettingsError) return { messageId: 'invalidSettings', data: { problem: error.message } };
+    throw error;
+  }
   // Not `ESLintUtils.getParserServices`: it throws for a file parsed by another parser (say
   // espree, for a config applied without a `files` glob), and one throwing rule stops the run.
   const services = context.sourceCode.parserServices as Partial<ParserServicesWithTypeInformation> | undefined;
-  if (!services?.program || !services.esTreeNodeToTSNodeMap || !services.tsNodeToESTreeNodeMap) return undefined;
+  if (!services?.program || !services.esTreeNodeToTSNodeMap || !services.tsNodeToESTreeNodeMap) return { messageId: 'missingTypeInformation' };
   const typed = services as ParserServicesWithTypeInformation;
   const sourceFile = typed.program.getSourceFile(context.filename) ?? typed.esTreeNodeToTSNodeMap.get(context.sourceCode.ast);
+  if (!builtByEngineTypeScript(sourceFile)) return { messageId: 'typescriptMismatch' };
   return { analysis: analyzeSourceFile(sourceFile, typed.program, { throwModel, resources }), services: typed };
+}
+
+function isSetupProblem(result: RuleAnalysis | SetupProblem): result is SetupProblem {
+  return 'messageId' in result;
 }
 
 /** The ESTree node to report for a TypeScript node of the same file. */
@@ -40,7 +63,7 @@ export function toESTree(services: ParserServicesWithTypeInformation, node: ts.N
   return services.tsNodeToESTreeNodeMap.get(node);
 }
 
-export const missingTypeInformationMessage =
+const missingTypeInformationMessage =
   'eslint-plugin-connection-leaks needs type information for this file: lint it with typescript-eslint\'s parser and `languageOptions.parserOptions.projectService: true` (see the README), and make sure a tsconfig includes it.';
 
 /**
@@ -48,16 +71,16 @@ export const missingTypeInformationMessage =
  * information gets one configuration error instead.
  */
 export function reportFindings<MessageIds extends string>(
-  context: Readonly<TSESLint.RuleContext<MessageIds | 'missingTypeInformation', readonly unknown[]>>,
+  context: Readonly<TSESLint.RuleContext<MessageIds | SetupProblem['messageId'], readonly unknown[]>>,
   program: TSESTree.Program,
   rule: RuleName,
   throwModel: ThrowModel,
   keep: (finding: Finding, result: RuleAnalysis) => boolean = () => true,
 ): void {
   const result = analyzeForRule(context, throwModel);
-  if (!result) {
-    if (firstReportInFile(context, 'missingTypeInformation')) {
-      context.report({ node: program, loc: { line: 1, column: 0 }, messageId: 'missingTypeInformation' });
+  if (isSetupProblem(result)) {
+    if (firstReportInFile(context, result.messageId)) {
+      context.report({ node: program, loc: { line: 1, column: 0 }, messageId: result.messageId as MessageIds, ...('data' in result ? { data: result.data } : {}) });
     }
     return;
   }
@@ -107,5 +130,8 @@ function firstReportInFile(context: Readonly<TSESLint.RuleContext<string, readon
 /** Messages every rule shares: problems of the plugin's setup or of the engine, not of the code. */
 export const pluginProblemMessages = {
   missingTypeInformation: missingTypeInformationMessage,
+  invalidSettings: '{{problem}}',
+  typescriptMismatch:
+    'eslint-plugin-connection-leaks loaded another TypeScript than the one typescript-eslint built this program with, so it cannot read the program\'s syntax trees: make the project resolve a single `typescript` package (check `npm ls typescript`).',
   analysisFailed: analysisFailedMessage,
-} as const;
+} as const satisfies Record<SetupProblem['messageId'] | 'analysisFailed', string>;

@@ -1,7 +1,7 @@
 // The plugin as users get it: `npm pack`ed, installed into a project of their own with the
 // packages the README's Install section names, configured with the README's flat config
 // verbatim, and run with the commands of its Lint section through the real `eslint` binary.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './build.js';
@@ -155,5 +155,16 @@ describe('the packed plugin in a user project', () => {
     expect(project.read('src/safe.ts')).toBe(safe);
     expect(problems(result.stdout).where).toEqual(['16:24 connection-leaks/no-leaked-connection']);
     expect(result.stdout).toContain('✖ 1 problem (1 error, 0 warnings)');
+  });
+
+  it('a settings mistake is one line per file naming the key, without a stack trace, and fails the run', async () => {
+    const config = `import config from './eslint.config.js';\n\nexport default [...config, { settings: { 'connection-leaks': { preset: ['pg'] } } }];\n`;
+    writeFileSync(path.join(project.dir, 'eslint.bad-settings.config.js'), config);
+    const result = await project.run(['npx', 'eslint', '--config', 'eslint.bad-settings.config.js', 'src']);
+    expect(result.code, describeRun(result)).toBe(1);
+    const line = `1:1  error  eslint-plugin-connection-leaks: settings['connection-leaks']: unknown key "preset" (did you mean "presets"?)  connection-leaks/no-leaked-connection`;
+    expect(result.stdout.split('\n').filter((text) => text.includes('connection-leaks/')).map((text) => text.trim())).toEqual([line, line]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).not.toMatch(/^\s+at /m);
   });
 });

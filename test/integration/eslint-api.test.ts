@@ -101,16 +101,37 @@ function withRule(rule: string, options: unknown): ESLint {
 }
 
 describe('bad configuration', () => {
-  it('names an unknown preset in shared settings', async () => {
-    await expect(userESLint({ 'connection-leaks': { presets: ['pg', 'postgres'] } }).lintFiles(['src/safe.ts'])).rejects.toThrow(
-      "settings['connection-leaks'].presets[1]: unknown preset \"postgres\"; known presets: pg, mysql2, generic-pool, typeorm",
-    );
+  /** A settings mistake is one problem at line 1 of each file, from one rule, as an error: the run fails, nothing else is lost. */
+  async function settingsProblems(settings: Record<string, unknown>, file = 'src/safe.ts') {
+    const [result] = await userESLint({ 'connection-leaks': settings }).lintFiles([file]);
+    return result!.messages.map(({ ruleId, severity, line, column, messageId, message }) => ({ ruleId, severity, line, column, messageId, message }));
+  }
+
+  it('names an unknown preset in shared settings, as one problem at line 1', async () => {
+    expect(await settingsProblems({ presets: ['pg', 'postgres'] })).toEqual([
+      {
+        ruleId: 'connection-leaks/no-leaked-connection',
+        severity: 2,
+        line: 1,
+        column: 1,
+        messageId: 'invalidSettings',
+        message:
+          "eslint-plugin-connection-leaks: settings['connection-leaks'].presets[1]: unknown preset \"postgres\"; known presets: pg, mysql2, generic-pool, typeorm, mariadb, oracledb, mongodb, knex",
+      },
+    ]);
   });
 
-  it('names an unknown settings key', async () => {
-    await expect(userESLint({ 'connection-leaks': { preset: ['pg'] } }).lintFiles(['src/safe.ts'])).rejects.toThrow(
-      "settings['connection-leaks']: unknown key \"preset\" (did you mean \"presets\"?)",
-    );
+  it('names an unknown settings key, in a file with leaks too (they are not reported under settings that cannot be read)', async () => {
+    expect(await settingsProblems({ preset: ['pg'] }, 'src/leaky.ts')).toEqual([
+      {
+        ruleId: 'connection-leaks/no-leaked-connection',
+        severity: 2,
+        line: 1,
+        column: 1,
+        messageId: 'invalidSettings',
+        message: "eslint-plugin-connection-leaks: settings['connection-leaks']: unknown key \"preset\" (did you mean \"presets\"?)",
+      },
+    ]);
   });
 
   it('rejects an unknown rule option through the schema', async () => {

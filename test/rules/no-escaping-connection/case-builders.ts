@@ -10,11 +10,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { InvalidTestCase, ValidTestCase } from '@typescript-eslint/rule-tester';
 import type { MessageIds, Options } from '../../../rules/no-escaping-connection.js';
+import type { pluginProblemMessages } from '../../../rules/util/analysis.js';
 import { dedent, fileLine, fixturesDir, idioms, type Preset, program } from '../cases.js';
 
 export type Invalid = InvalidTestCase<MessageIds, Options>;
 export type Valid = ValidTestCase<Options>;
-type EscapeMessageId = Exclude<MessageIds, 'missingTypeInformation' | 'analysisFailed'>;
+type EscapeMessageId = Exclude<MessageIds, keyof typeof pluginProblemMessages>;
 type AllowedEscapes = NonNullable<Options[0]['allowedEscapes']>;
 
 export interface Source {

@@ -12,6 +12,7 @@
  */
 import type { InvalidTestCase, ValidTestCase } from '@typescript-eslint/rule-tester';
 import type { MessageIds, Options } from '../../../rules/no-unawaited-query.js';
+import type { pluginProblemMessages } from '../../../rules/util/analysis.js';
 import { dedent, fileLine, type Preset, program } from '../cases.js';
 
 export type Invalid = InvalidTestCase<MessageIds, Options>;
@@ -28,7 +29,7 @@ export type Line = (needle: string, nth?: number) => number;
 
 /** One expected report. */
 export interface Report {
-  messageId: Exclude<MessageIds, 'missingTypeInformation' | 'analysisFailed'>;
+  messageId: Exclude<MessageIds, keyof typeof pluginProblemMessages>;
   /** The text the reported query call starts with, as written on its line. */
   at: string;
   /** Which line holding `at` (1: the first). */
