@@ -42,12 +42,31 @@ export function shellCommands(block: string): string[][] {
     .map((line) => line.split(/\s+/));
 }
 
-/** The packages of the README's `npm install --save-dev …` line. */
+/** The package managers the README's Install section gives a command for, with that command's first two words. */
+export const INSTALL_COMMANDS = { npm: ['npm', 'install'], pnpm: ['pnpm', 'add'], yarn: ['yarn', 'add'] } as const;
+
+export type PackageManager = keyof typeof INSTALL_COMMANDS;
+
+/** The README's install command for `manager`, word by word (`npm install --save-dev eslint … typescript@~6.0 …`). */
+export function readmeInstallCommand(manager: PackageManager): string[] {
+  const [tool, verb] = INSTALL_COMMANDS[manager];
+  const command = shellCommands(readmeBlock('## Install', 'sh')).find((words) => words[0] === tool && words[1] === verb);
+  if (!command) throw new Error(`README.md "## Install": no \`${tool} ${verb}\` command`);
+  return command;
+}
+
+/** The name of the package a install argument names (`typescript@~6.0` → `typescript`, `@types/pg@8` → `@types/pg`). */
+export function packageName(spec: string): string {
+  const at = spec.indexOf('@', spec.startsWith('@') ? 1 : 0);
+  return at < 0 ? spec : spec.slice(0, at);
+}
+
+/** The packages of the README's `npm install --save-dev …` line, by name. */
 export function readmeInstallPackages(): string[] {
-  const commands = shellCommands(readmeBlock('## Install', 'sh'));
-  const install = commands.find(([npm, verb]) => npm === 'npm' && verb === 'install');
-  if (!install) throw new Error('README.md "## Install": no `npm install` command');
-  return install.slice(2).filter((word) => !word.startsWith('-'));
+  return readmeInstallCommand('npm')
+    .slice(2)
+    .filter((word) => !word.startsWith('-'))
+    .map(packageName);
 }
 
 /** The flat config the README's "Configure" section shows, verbatim. */
