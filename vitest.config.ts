@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The compatibility matrix installs from the registry: `npm run test:compat` (vitest.compat.config.ts).
+    exclude: ['test/compat/**', '**/node_modules/**'],
     setupFiles: ['test/setup/rule-tester.ts'],
     // Typed linting builds a TypeScript program per fixture project: give it time on a busy machine.
     testTimeout: 120_000,
