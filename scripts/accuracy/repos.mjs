@@ -24,7 +24,9 @@
 //      else Bundler; `types: ["node"]` only when @types/node got installed), including the
 //      repository's source files (all of them, or with `scope: 'db-packages'` only the workspace
 //      packages that declare a database package; KNOWN_REPOS records the choices for the triaged
-//      repositories) minus build output;
+//      repositories, and its `packages` adds ORM packages to DATABASE_PACKAGES for one repository
+//      only, such as sequelize-typescript or @mikro-orm/*, so that earlier runs install the same)
+//      minus build output;
 //   4. audit: `nice -n 10 node <dist>/src/audit/cli.js audit --project <tsconfig> --format json
 //      --quiet` in src-tree (default dist: scratch/accuracy/dist-ba075bc, a frozen build);
 //   5. text: every acquire-like call in the tree (ACQUIRE_METHODS), with, for those in the
@@ -35,10 +37,14 @@
 //      report instead).
 //
 // Options: --repo owner/name (required), --git-dir DIR (default /work/.mirror/<owner>+<name>/repo),
+// --npm name@version=dir[,…] (a repository too large to fetch: assemble the tree from its published
+// packages instead, see assembleFromNpm; KNOWN_REPOS `npm` gives the default),
 // --ref REF (default HEAD), --dist DIR, --only TEXT (audit and list only files whose path contains
-// TEXT), --include a,b (directories to include, instead of KNOWN_REPOS or the scope), --scope
-// all|db-packages, --module bundler|nodenext, --fresh (re-extract and re-install), --no-types (skip
-// the receiver-type probe), --no-workspace-paths, --json.
+// TEXT), --include a,b (directories to include, instead of KNOWN_REPOS or the scope), --packages a,b
+// (more packages to treat as database packages, added to KNOWN_REPOS's), --tsconfig-paths (copy the
+// repository's own tsconfig `paths` aliases, see tsconfigAliases), --scope all|db-packages, --module
+// bundler|nodenext, --fresh (re-extract and re-install), --no-types (skip the receiver-type probe),
+// --no-workspace-paths, --json.
 //
 // Nothing of the repository is executed: files are extracted, read, parsed and type-checked only.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -66,6 +72,9 @@ const DATABASE_PACKAGES = [
   '@planetscale/database', 'mssql', '@types/mssql', 'tedious',
   'better-sqlite3', '@types/better-sqlite3', '@libsql/client', '@electric-sql/pglite',
 ];
+
+/** DATABASE_PACKAGES plus the repository's own `packages` (KNOWN_REPOS, --packages); set in main. */
+let databasePackages = DATABASE_PACKAGES;
 
 /** A driver declared without its declarations gets them (the plugin needs the types). */
 const TYPES_COMPANIONS = {
@@ -98,6 +107,48 @@ const KNOWN_REPOS = {
     include: ['packages/core', 'packages/cli', 'packages/schemas', 'packages/integration-tests', '.scripts'],
     note: 'the packages that import @silverhand/slonik (core, cli, schemas with its alterations, integration-tests) and .scripts (pg)',
   },
+  'outline/outline': {
+    include: ['server', 'plugins'],
+    packages: ['sequelize-typescript'],
+    tsconfigPaths: true,
+    note: 'one package: server/ (sequelize 6 through sequelize-typescript over pg) and plugins/ (their server halves use the same models); app/ is the React client, shared/ comes in through imports',
+  },
+  'novuhq/novu': {
+    scope: 'db-packages',
+    tsconfigPaths: true,
+    note: 'the workspace packages that declare mongoose (libs/dal, libs/testing, enterprise/packages/{dal,auth,billing}); the apps reach MongoDB only through libs/dal repositories',
+  },
+  'triggerdotdev/trigger.dev': {
+    include: ['apps/webapp', 'internal-packages/replication', 'internal-packages/dashboard-agent-db', 'internal-packages/database', 'internal-packages/run-ops-database', 'internal-packages/run-store'],
+    packages: ['drizzle-orm'],
+    tsconfigPaths: true,
+    note: 'the packages that declare pg, postgres or prisma and the run store over them: apps/webapp (pg Pool for the Prisma driver adapter, Prisma everywhere), internal-packages/replication (pg logical replication), dashboard-agent-db (drizzle over postgres.js), database and run-ops-database (Prisma clients, the $transaction helper), run-store',
+  },
+  'medusajs/medusa': {
+    include: ['packages/core/utils', 'packages/core/framework', 'packages/core/modules-sdk', 'packages/medusa', 'packages/medusa-test-utils', 'packages/cli/create-medusa-app', 'packages/modules/providers/locking-postgres', 'packages/modules/index', 'packages/modules/link-modules'],
+    packages: ['@mikro-orm/core', '@mikro-orm/knex', '@mikro-orm/postgresql'],
+    tsconfigPaths: true,
+    note: 'the packages that hold connections: core/utils (the mikro-orm DAL, transactionWrapper, createPgConnection over knex), framework (the pg connection loader), modules-sdk, medusa (db commands, pg Client), medusa-test-utils and create-medusa-app (pg), and the three modules with raw SQL on the shared connection (locking-postgres, index, link-modules); the 30 other modules only through the DAL',
+  },
+  'TryGhost/Ghost': {
+    npm: ['ghost@6.65.0=ghost/core'],
+    include: ['ghost/core/core/server', 'ghost/core/core/shared', 'ghost/core/core/cli'],
+    note: 'ghost/core (knex 2 and bookshelf over mysql2 or better-sqlite3): the snapshot is over fetch\'s size limit, so the tree is the published ghost package (no source maps: its TypeScript modules are the JavaScript tsc wrote, untyped; no tests)',
+  },
+  'backstage/backstage': {
+    npm: [
+      '@backstage/backend-defaults@0.19.0=packages/backend-defaults',
+      '@backstage/plugin-catalog-backend@4.0.5=plugins/catalog-backend',
+      '@backstage/plugin-scaffolder-backend@4.3.0=plugins/scaffolder-backend',
+      '@backstage/plugin-events-backend@0.6.6=plugins/events-backend',
+      '@backstage/plugin-search-backend-node@1.4.10=plugins/search-backend-node',
+      '@backstage/plugin-search-backend-module-pg@0.5.61=plugins/search-backend-module-pg',
+      '@backstage/plugin-catalog-backend-module-incremental-ingestion@0.8.0=plugins/catalog-backend-module-incremental-ingestion',
+      '@backstage/plugin-notifications-backend@0.6.11=plugins/notifications-backend',
+    ],
+    include: ['packages/backend-defaults', 'plugins/catalog-backend', 'plugins/scaffolder-backend', 'plugins/events-backend', 'plugins/search-backend-node', 'plugins/search-backend-module-pg', 'plugins/catalog-backend-module-incremental-ingestion', 'plugins/notifications-backend'],
+    note: 'the backend packages that hold knex connections (the database and scheduler services, catalog, scaffolder, events, search over pg, incremental ingestion, notifications) and search-backend-node (the indexer stream the pg indexer extends): the snapshot is over fetch\'s size limit, so the tree is those packages\' TypeScript sources recovered from the source maps they publish (type-only modules are missing; no tests)',
+  },
   'mikro-orm/mikro-orm': { scope: 'db-packages', note: 'the workspace packages that declare a database package (the SQL drivers over kysely, mongodb, knex-compat, migrations-mongodb); core and the rest only through paths; not the root tests/' },
 };
 
@@ -115,11 +166,14 @@ function parseArguments() {
       dist: { type: 'string', default: defaultDist },
       only: { type: 'string' },
       include: { type: 'string' },
+      packages: { type: 'string' },
+      npm: { type: 'string' },
       scope: { type: 'string' },
       module: { type: 'string' },
       fresh: { type: 'boolean', default: false },
       types: { type: 'boolean', default: true },
       'workspace-paths': { type: 'boolean', default: true },
+      'tsconfig-paths': { type: 'boolean' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -131,28 +185,39 @@ function parseArguments() {
   if (!values.repo || !/^[\w.-]+\/[\w.-]+$/.test(values.repo)) fail('--repo owner/name is required');
   const known = KNOWN_REPOS[values.repo] ?? {};
   const slug = values.repo.replace('/', '+');
+  const npm = values.npm ? values.npm.split(',').map((spec) => spec.trim()).filter(Boolean) : (values['git-dir'] ? [] : (known.npm ?? []));
   const options = {
     repo: values.repo,
-    gitDir: path.resolve(values['git-dir'] ?? `/work/.mirror/${slug}/repo`),
+    npm: npm.map(parseNpmSpec),
+    gitDir: path.resolve(values['git-dir'] ?? (npm.length > 0 ? path.join(reposDir, slug, 'npm-git/.git') : `/work/.mirror/${slug}/repo`)),
     ref: values.ref,
     dist: path.resolve(values.dist),
     only: values.only,
     include: values.include ? values.include.split(',').map((dir) => dir.trim()).filter(Boolean) : known.include,
     scope: values.scope ?? known.scope ?? 'all',
+    packages: [...(known.packages ?? []), ...(values.packages ? values.packages.split(',').map((name) => name.trim()).filter(Boolean) : [])],
     scopeNote: values.include || values.scope ? undefined : known.note,
     module: values.module?.toLowerCase(),
     fresh: values.fresh,
     types: values.types,
     workspacePaths: values['workspace-paths'],
+    tsconfigPaths: values['tsconfig-paths'] ?? known.tsconfigPaths ?? false,
     json: values.json,
   };
   options.outDir = path.join(reposDir, options.ref === 'HEAD' ? slug : `${slug}@${options.ref.replace(/[^\w.-]+/g, '_')}`);
   options.tree = path.join(options.outDir, 'src-tree');
   if (!['all', 'db-packages'].includes(options.scope)) fail(`--scope must be all or db-packages, not ${options.scope}`);
   if (options.module && !['bundler', 'nodenext'].includes(options.module)) fail(`--module must be bundler or nodenext, not ${options.module}`);
-  if (!existsSync(path.join(options.gitDir, 'HEAD'))) fail(`no git directory at ${options.gitDir} (fetch the snapshot first)`);
+  if (options.npm.length === 0 && !existsSync(path.join(options.gitDir, 'HEAD'))) fail(`no git directory at ${options.gitDir} (fetch the snapshot first)`);
   if (!existsSync(path.join(options.dist, 'src/audit/cli.js'))) fail(`no built audit at ${path.join(options.dist, 'src/audit/cli.js')}`);
   return options;
+}
+
+/** `name@version=dir` (dir: where the package's sources sit in the repository). */
+function parseNpmSpec(spec) {
+  const match = /^(@?[^@=\s]+)@([^=\s]+)=(.+)$/.exec(spec);
+  if (!match) fail(`--npm wants name@version=directory, not ${spec}`);
+  return { name: match[1], version: match[2], dir: match[3].replace(/\/+$/, '') };
 }
 
 function fail(message) {
@@ -196,6 +261,76 @@ async function typescriptOf(dist) {
 
 function git(gitDir, ...args) {
   return execFileSync('git', [`--git-dir=${gitDir}`, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).trim();
+}
+
+/**
+ * For a repository whose snapshot is over fetch's size limit (KNOWN_REPOS `npm`, or --npm): the
+ * tree is assembled from the packages it publishes on the npm registry, one `npm pack` each, and
+ * committed (with fixed dates, so the commit is the same on every run) to a local git directory
+ * that then stands for the snapshot. A package whose `dist` carries source maps with
+ * `sourcesContent` gives back its TypeScript sources (type-only modules emit no code and are
+ * missing, so what imports them is `any`) plus its files outside `dist`; one without maps is copied
+ * as published (JavaScript that tsc wrote keeps no types), without `.map` files and `built/`
+ * folders (bundled front ends). Each package lands in the directory it has in the repository.
+ */
+function assembleFromNpm(options) {
+  const work = path.dirname(options.gitDir);
+  const wanted = options.npm.map((pkg) => `${pkg.name}@${pkg.version}=${pkg.dir}`);
+  const marker = path.join(work, '.accuracy-npm.json');
+  if (!options.fresh && existsSync(options.gitDir) && JSON.stringify(readJson(marker)?.wanted) === JSON.stringify(wanted)) return;
+  rmSync(work, { recursive: true, force: true });
+  const packs = path.join(path.dirname(work), 'npm-packs');
+  mkdirSync(packs, { recursive: true });
+  mkdirSync(work, { recursive: true });
+  const sources = {};
+  for (const pkg of options.npm) {
+    const tarball = path.join(packs, `${pkg.name.replace('@', '').replace('/', '-')}-${pkg.version}.tgz`);
+    if (!existsSync(tarball)) {
+      progress(`npm pack ${pkg.name}@${pkg.version}`);
+      execFileSync('npm', ['pack', `${pkg.name}@${pkg.version}`, '--pack-destination', packs, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    }
+    const unpacked = path.join(packs, 'unpacked', `${pkg.name.replace('/', '+')}@${pkg.version}`);
+    rmSync(unpacked, { recursive: true, force: true });
+    mkdirSync(unpacked, { recursive: true });
+    execFileSync('tar', ['-xzf', tarball, '-C', unpacked]);
+    const root = path.join(unpacked, 'package');
+    const files = [];
+    const walk = (relative) => {
+      for (const entry of readdirSync(path.join(root, relative), { withFileTypes: true })) {
+        const child = relative ? `${relative}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) walk(child);
+        else if (entry.isFile()) files.push(child);
+      }
+    };
+    walk('');
+    const maps = files.filter((file) => file.startsWith('dist/') && file.endsWith('.map'));
+    let fromMaps = 0;
+    for (const map of maps) {
+      const content = readJson(path.join(root, map));
+      (content?.sources ?? []).forEach((source, index) => {
+        const text = content.sourcesContent?.[index];
+        const relative = path.posix.normalize(path.posix.join(path.posix.dirname(map), content.sourceRoot ?? '', source));
+        if (typeof text !== 'string' || relative.startsWith('..') || relative.includes('node_modules/')) return;
+        const target = path.join(work, pkg.dir, relative);
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, text);
+        fromMaps += 1;
+      });
+    }
+    const copied = files.filter((file) => !file.endsWith('.map') && !/(^|\/)built\//.test(file) && !(fromMaps > 0 && file.startsWith('dist/')));
+    for (const file of copied) {
+      const target = path.join(work, pkg.dir, file);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, readFileSync(path.join(root, file)));
+    }
+    sources[`${pkg.name}@${pkg.version}`] = { dir: pkg.dir, fromSourceMaps: fromMaps, copied: copied.length };
+    progress(`${pkg.name}@${pkg.version} into ${pkg.dir}: ${fromMaps > 0 ? `${fromMaps} sources from its source maps and ` : ''}${copied.length} files as published`);
+  }
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'accuracy', GIT_AUTHOR_EMAIL: 'accuracy@localhost', GIT_COMMITTER_NAME: 'accuracy', GIT_COMMITTER_EMAIL: 'accuracy@localhost', GIT_AUTHOR_DATE: '2000-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2000-01-01T00:00:00Z' };
+  execFileSync('git', ['init', '-q', '-b', 'main', work], { env });
+  execFileSync('git', ['-C', work, 'add', '-A', '--', '.', ':!.accuracy-npm.json'], { env });
+  execFileSync('git', ['-C', work, 'commit', '-q', '-m', `${options.repo} as published on npm: ${wanted.join(' ')}`], { env });
+  writeFileSync(marker, `${JSON.stringify({ wanted, sources }, null, 2)}\n`);
 }
 
 /** Extracts the ref's tree into src-tree (keeping an installed node_modules aside); returns the commit. */
@@ -320,7 +455,7 @@ function installSpec(tree, packages) {
   const declared = new Map();
   for (const pkg of packages) {
     for (const [name, range] of Object.entries(pkg.ranges)) {
-      if (!DATABASE_PACKAGES.includes(name) || own.has(name) || typeof range !== 'string') continue;
+      if (!databasePackages.includes(name) || own.has(name) || typeof range !== 'string') continue;
       const resolved = npmRange(name, range, catalog);
       if (!resolved) continue;
       const entry = declared.get(name) ?? { ranges: {}, declaredBy: [] };
@@ -376,7 +511,7 @@ function install(options, spec) {
 function includedDirectories(options, packages, spec) {
   if (options.include) return options.include;
   if (options.scope === 'all') return ['.'];
-  const databaseNames = new Set([...DATABASE_PACKAGES]);
+  const databaseNames = new Set(databasePackages);
   const dirs = packages.filter((pkg) => pkg.dir !== '.' && Object.keys(pkg.ranges).some((name) => databaseNames.has(name) && spec[name])).map((pkg) => pkg.dir);
   // A package nested in another included one is already covered.
   return dirs.filter((dir) => !dirs.some((other) => other !== dir && dir.startsWith(`${other}/`))).sort();
@@ -421,6 +556,48 @@ function workspacePaths(packages, tree) {
     paths[`${pkg.name}/*`] = [`${base}/src/exports/*`, `${base}/src/*`, `${base}/*`];
   }
   return paths;
+}
+
+/**
+ * The import aliases (`compilerOptions.paths`) of the repository's own tsconfig.json files: the root's
+ * and each included directory's (following relative `extends`), rebased onto the tree, so that
+ * `@server/*` or `~/*` resolve as in the repository instead of being `any`. An alias two included
+ * packages define differently keeps the first (the root's, then the included directories in order)
+ * and is listed in `conflicts`; targets inside node_modules are dropped. Off unless KNOWN_REPOS sets
+ * `tsconfigPaths` or `--tsconfig-paths` is given (the earlier baselines were measured without).
+ */
+function tsconfigAliases(tree, dirs) {
+  const aliases = {};
+  const conflicts = [];
+  const readConfig = (file, depth = 0) => {
+    if (depth > 5 || !existsSync(file)) return {};
+    const { config } = ts.readConfigFile(file, ts.sys.readFile);
+    if (!config) return {};
+    let inherited = {};
+    for (const parent of [config.extends].flat().filter((entry) => typeof entry === 'string' && entry.startsWith('.'))) {
+      const target = path.resolve(path.dirname(file), parent.endsWith('.json') ? parent : `${parent}.json`);
+      inherited = { ...inherited, ...readConfig(target, depth + 1) };
+    }
+    const options = config.compilerOptions ?? {};
+    const own = {};
+    if (options.paths) {
+      const base = path.resolve(path.dirname(file), options.baseUrl ?? '.');
+      own.paths = Object.fromEntries(Object.entries(options.paths).map(([key, targets]) => [key, targets.map((target) => path.resolve(base, target))]));
+    } else if (options.baseUrl && inherited.paths) {
+      own.paths = inherited.paths;
+    }
+    return { ...inherited, ...own };
+  };
+  for (const dir of ['.', ...dirs.filter((dir) => dir !== '.')]) {
+    const { paths } = readConfig(path.join(tree, dir, 'tsconfig.json'));
+    for (const [key, targets] of Object.entries(paths ?? {})) {
+      const rebased = targets.filter((target) => !target.includes('/node_modules/') && (target === tree || target.startsWith(`${tree}/`))).map((target) => `./${path.relative(tree, target)}`);
+      if (rebased.length === 0) continue;
+      if (!aliases[key]) aliases[key] = rebased;
+      else if (JSON.stringify(aliases[key]) !== JSON.stringify(rebased)) conflicts.push({ alias: key, kept: aliases[key], dropped: rebased, from: dir });
+    }
+  }
+  return { aliases, conflicts };
 }
 
 /** Writes src-tree/tsconfig.connection-leaks-accuracy.json; returns its path and content. */
@@ -621,8 +798,10 @@ function printSummary(report) {
 
 async function main() {
   const options = parseArguments();
+  databasePackages = [...new Set([...DATABASE_PACKAGES, ...options.packages])];
   ensureDistRuntime(options.dist);
   ts = await typescriptOf(options.dist);
+  if (options.npm.length > 0) assembleFromNpm(options);
   const commit = materialize(options);
   const files = listTree(options.tree);
   const packages = workspacePackages(options.tree, files);
@@ -631,6 +810,10 @@ async function main() {
   const dirs = includedDirectories(options, packages, spec);
   const kind = moduleKind(options, files);
   const paths = options.workspacePaths ? workspacePaths(packages, options.tree) : {};
+  const aliases = options.tsconfigPaths ? tsconfigAliases(options.tree, dirs) : { aliases: {}, conflicts: [] };
+  // The repository's own aliases win over a workspace package's name mapped by guess.
+  Object.assign(paths, aliases.aliases);
+  if (aliases.conflicts.length > 0) progress(`tsconfig aliases defined differently by two included packages (the first kept): ${aliases.conflicts.map((conflict) => `${conflict.alias} (${conflict.from})`).join(', ')}`);
   const hasNodeTypes = existsSync(path.join(options.tree, 'node_modules/@types/node/package.json'));
   const tsconfig = writeTsconfig(options, { dirs, kind, paths, hasNodeTypes });
   const selected = options.only ? files.filter((file) => isSource(file) && isUnder(file, dirs) && file.includes(options.only)) : [];
@@ -658,6 +841,9 @@ async function main() {
     included: dirs,
     scope: options.include ? 'include' : options.scope,
     scopeNote: options.scopeNote,
+    extraPackages: options.packages,
+    npmPackages: options.npm.length > 0 ? options.npm.map((pkg) => `${pkg.name}@${pkg.version}=${pkg.dir}`) : undefined,
+    tsconfigAliases: options.tsconfigPaths ? aliases : undefined,
     only: options.only,
     module: kind,
     install: spec,
