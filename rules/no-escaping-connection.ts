@@ -39,7 +39,7 @@ export default createRule<Options, MessageIds>({
   create(context, [{ allowedEscapes = [] }]) {
     return {
       Program(program: TSESTree.Program) {
-        reportFindings(context, program, 'no-escaping-connection', 'every-call', (finding, { services }) => {
+        reportFindings(context, program, 'no-escaping-connection', 'inferred', (finding, { services }) => {
           const { sink } = finding;
           return !sink || !allowedEscapes.some((specifier) => sinkMatchesSpecifier(sink, specifier, services.program));
         });

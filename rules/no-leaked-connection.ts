@@ -29,16 +29,16 @@ export default createRule<Options, MessageIds>({
         properties: {
           mayThrow: {
             type: 'string',
-            enum: ['every-call', 'awaited'],
+            enum: ['inferred', 'every-call', 'awaited'],
             description:
-              'What may throw between acquire and release: `every-call` (any call, `new`, `await`, `yield`, `throw`) or `awaited` (only `await`, `yield`, `for await` and `throw`).',
+              'What may throw between acquire and release: `inferred` (what can really throw, from the code of the functions called, a table of platform functions that cannot, and `settings.nonThrowing`), `every-call` (any call, `new`, `await`, `yield`, `throw`) or `awaited` (only `await`, `yield`, `for await` and `throw`).',
           },
         },
       },
     ],
-    defaultOptions: [{ mayThrow: 'every-call' }],
+    defaultOptions: [{ mayThrow: 'inferred' }],
   },
-  create(context, [{ mayThrow = 'every-call' }]) {
+  create(context, [{ mayThrow = 'inferred' }]) {
     return {
       Program(program: TSESTree.Program) {
         reportFindings(context, program, 'no-leaked-connection', mayThrow);

@@ -27,7 +27,7 @@ export default createRule<Options, MessageIds>({
   create(context) {
     return {
       Program(program: TSESTree.Program) {
-        reportFindings(context, program, 'no-open-transaction', 'every-call');
+        reportFindings(context, program, 'no-open-transaction', 'inferred');
       },
     };
   },

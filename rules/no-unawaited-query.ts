@@ -41,7 +41,7 @@ export default createRule<Options, MessageIds>({
     return {
       Program(program: TSESTree.Program) {
         // The same analysis as `no-leaked-connection`'s default, so the two rules share one run.
-        reportFindings(context, program, 'no-unawaited-query', 'every-call', (finding) => checkPoolQueries || finding.messageId !== 'floatingPoolQuery');
+        reportFindings(context, program, 'no-unawaited-query', 'inferred', (finding) => checkPoolQueries || finding.messageId !== 'floatingPoolQuery');
       },
     };
   },

@@ -25,7 +25,7 @@ export default createRule<Options, MessageIds>({
   create(context) {
     return {
       Program(program: TSESTree.Program) {
-        reportFindings(context, program, 'no-use-after-release', 'every-call');
+        reportFindings(context, program, 'no-use-after-release', 'inferred');
       },
     };
   },

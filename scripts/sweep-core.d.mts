@@ -1,14 +1,15 @@
 // Types of scripts/sweep-core.mjs, for the sample sweep in test/engine/sweep-sample.test.ts.
 import type ts from 'typescript';
 
-export interface SweepEngine {
+export interface SweepEngine<Resource = never, Policy = never> {
   analyzeSourceFile(
     sourceFile: ts.SourceFile,
     program: ts.Program,
-    options: { throwModel: 'every-call' | 'awaited'; resources: readonly unknown[] },
+    options: { throwModel: 'inferred' | 'every-call' | 'awaited'; resources: readonly Resource[] },
   ): { readonly verdicts: readonly unknown[]; readonly findings: readonly { readonly messageId: string; readonly node: ts.Node; readonly data: Readonly<Record<string, string>> }[] };
-  buildControlFlowGraph(container: never, model?: 'every-call' | 'awaited'): unknown;
-  readonly allPresets: readonly unknown[];
+  buildControlFlowGraph(container: never, policy?: 'every-call' | 'awaited' | Policy): unknown;
+  inferredThrowPolicy(program: ts.Program, nonThrowing: readonly never[]): Policy;
+  readonly allPresets: readonly Resource[];
 }
 
 export interface Crash {
@@ -48,10 +49,10 @@ export function hashOf(text: string): number;
 export function sampleFiles(files: readonly string[], root: string, count: number): string[];
 export function sharedLibHost(options?: ts.CompilerOptions): ts.CompilerHost;
 export function containersOf(sourceFile: ts.SourceFile): ts.Node[];
-export function sweepFile(engine: SweepEngine, program: ts.Program, fileName: string): FileResult;
+export function sweepFile<Resource, Policy>(engine: SweepEngine<Resource, Policy>, program: ts.Program, fileName: string): FileResult;
 export function programOf(files: readonly string[], host: ts.CompilerHost): ts.Program;
-export function sweepGroups(
-  engine: SweepEngine,
+export function sweepGroups<Resource, Policy>(
+  engine: SweepEngine<Resource, Policy>,
   groups: readonly (readonly [string, readonly string[]])[],
   hooks?: {
     host?: ts.CompilerHost;

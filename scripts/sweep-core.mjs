@@ -3,9 +3,10 @@
 // hundred files, with the engine's sources). See docs/performance.md.
 //
 // For every file it runs the engine as the rules do — `analyzeSourceFile` with every preset at
-// once, under both throw models, which computes every rule's findings and their fixes — and builds
+// once, under every throw model, which computes every rule's findings and their fixes — and builds
 // a control-flow graph for every function (every function-like node, class static block and the
-// file's top level) under both throw models. Files are type-checked in one program per package
+// file's top level) under every throw model (the inferred one asks the throw analysis about every
+// operation of every function). Files are type-checked in one program per package
 // (allowJs, imports resolved, TypeScript's lib files parsed once for all programs).
 //
 // A crash is an exception out of the engine, or an `analysisFailed` finding: the engine catches
@@ -16,7 +17,7 @@ import path from 'node:path';
 import ts from 'typescript';
 
 export const SWEPT_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
-export const THROW_MODELS = /** @type {const} */ (['every-call', 'awaited']);
+export const THROW_MODELS = /** @type {const} */ (['inferred', 'every-call', 'awaited']);
 
 /** Every swept file under `dir` (absolute paths, sorted); symbolic links are not followed. */
 export function listFiles(dir) {
@@ -147,7 +148,7 @@ export function sweepFile(engine, program, fileName) {
   for (const throwModel of THROW_MODELS) {
     try {
       const analysis = engine.analyzeSourceFile(sourceFile, program, { throwModel, resources: engine.allPresets });
-      if (throwModel === 'every-call') {
+      if (throwModel === 'inferred') {
         result.acquisitions = analysis.verdicts.length;
         result.findings = analysis.findings.filter((finding) => finding.messageId !== 'analysisFailed').length;
       }
@@ -178,7 +179,7 @@ export function sweepFile(engine, program, fileName) {
     }
     for (const throwModel of THROW_MODELS) {
       try {
-        engine.buildControlFlowGraph(container, throwModel);
+        engine.buildControlFlowGraph(container, throwModel === 'inferred' ? engine.inferredThrowPolicy(program, []) : throwModel);
       } catch (error) {
         result.crashes.push({ file: fileName, phase: `buildControlFlowGraph ${throwModel}`, at: locationOf(container), ...errorOf(error) });
         break;

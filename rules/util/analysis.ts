@@ -7,11 +7,11 @@ import {
   type FileAnalysis,
   type Finding,
   type FixPlan,
-  type ResourceDefinition,
   type RuleName,
   type ThrowModel,
 } from '../../src/engine/index.js';
-import { resourcesFromSettings, SettingsError } from './settings.js';
+import type { PluginConfiguration } from '../../src/config/resources.js';
+import { configurationFromSettings, SettingsError } from './settings.js';
 
 export interface RuleAnalysis {
   readonly analysis: FileAnalysis;
@@ -37,9 +37,9 @@ export function analyzeForRule(
   throwModel: ThrowModel,
 ): RuleAnalysis | SetupProblem {
   // Settings are checked first: a configuration mistake is an error whether or not types exist.
-  let resources: readonly ResourceDefinition[];
+  let configuration: PluginConfiguration;
   try {
-    resources = resourcesFromSettings(context.settings);
+    configuration = configurationFromSettings(context.settings);
   } catch (error) {
     if (error instanceof SettingsError) return { messageId: 'invalidSettings', data: { problem: error.message } };
     throw error;
@@ -51,7 +51,8 @@ export function analyzeForRule(
   const typed = services as ParserServicesWithTypeInformation;
   const sourceFile = typed.program.getSourceFile(context.filename) ?? typed.esTreeNodeToTSNodeMap.get(context.sourceCode.ast);
   if (!builtByEngineTypeScript(sourceFile)) return { messageId: 'typescriptMismatch' };
-  return { analysis: analyzeSourceFile(sourceFile, typed.program, { throwModel, resources }), services: typed };
+  const { resources, nonThrowing } = configuration;
+  return { analysis: analyzeSourceFile(sourceFile, typed.program, { throwModel, resources, nonThrowing }), services: typed };
 }
 
 function isSetupProblem(result: RuleAnalysis | SetupProblem): result is SetupProblem {

@@ -1,12 +1,13 @@
-import { ConfigError, type ResourcesConfig, resourcesFromConfig } from '../../src/config/resources.js';
-import { allPresets, type ResourceDefinition } from '../../src/engine/index.js';
+import { ConfigError, configurationFromConfig, DEFAULT_CONFIGURATION, type PluginConfiguration, type ResourcesConfig } from '../../src/config/resources.js';
+import type { ResourceDefinition } from '../../src/engine/index.js';
 
 /** Where users configure the plugin: shared ESLint settings, read by every rule. */
 export const SETTINGS_KEY = 'connection-leaks';
 
 /**
- * `settings['connection-leaks']`: the built-in presets to use (all of them when absent) and the
- * user's own resources (see docs/configuration.md and schema/resources.schema.json).
+ * `settings['connection-leaks']`: the built-in presets to use (all of them when absent), the
+ * user's own resources and non-throwing functions (see docs/configuration.md and
+ * schema/resources.schema.json).
  */
 export type ConnectionLeaksSettings = ResourcesConfig;
 
@@ -18,25 +19,30 @@ export class SettingsError extends Error {
   }
 }
 
-const cache = new WeakMap<object, readonly ResourceDefinition[]>();
+const cache = new WeakMap<object, PluginConfiguration>();
 
 /**
- * The resources the rules look for, from `settings['connection-leaks']`: its presets plus its own
- * resources. A bad entry throws a `SettingsError` that names it: a silently ignored preset or
- * resource would hide every leak it covers. Parsed once per settings object.
+ * What the rules look for and what they take as non-throwing, from `settings['connection-leaks']`.
+ * A bad entry throws a `SettingsError` that names it: a silently ignored preset or resource would
+ * hide every leak it covers. Parsed once per settings object.
  */
-export function resourcesFromSettings(settings: Readonly<Record<string, unknown>> | undefined): readonly ResourceDefinition[] {
+export function configurationFromSettings(settings: Readonly<Record<string, unknown>> | undefined): PluginConfiguration {
   const raw = settings?.[SETTINGS_KEY];
-  if (raw === undefined) return allPresets;
+  if (raw === undefined) return DEFAULT_CONFIGURATION;
   const cached = typeof raw === 'object' && raw !== null ? cache.get(raw) : undefined;
   if (cached) return cached;
-  let resources: readonly ResourceDefinition[];
+  let configuration: PluginConfiguration;
   try {
-    resources = resourcesFromConfig(raw);
+    configuration = configurationFromConfig(raw);
   } catch (error) {
     if (error instanceof ConfigError) throw new SettingsError(error.path ? `.${error.path}` : '', error.problem);
     throw error;
   }
-  cache.set(raw as object, resources);
-  return resources;
+  cache.set(raw as object, configuration);
+  return configuration;
+}
+
+/** The resources of `settings['connection-leaks']` (see `configurationFromSettings`). */
+export function resourcesFromSettings(settings: Readonly<Record<string, unknown>> | undefined): readonly ResourceDefinition[] {
+  return configurationFromSettings(settings).resources;
 }

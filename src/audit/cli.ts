@@ -11,8 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { ConfigError, resourcesFromConfig } from '../config/resources.js';
-import type { ResourceDefinition, RuleName } from '../engine/index.js';
+import { ConfigError, configurationFromConfig, type PluginConfiguration } from '../config/resources.js';
+import type { RuleName } from '../engine/index.js';
 import plugin from '../index.js';
 import { applyAutofixes, MAX_FIX_PASSES } from './fix.js';
 import { formatSarif } from './format/sarif.js';
@@ -79,13 +79,13 @@ function audit(args: readonly string[], cwd: string): number {
     if (!existsSync(path.resolve(cwd, selected))) throw new UsageError(`no such file or directory: ${selected}`);
   }
   const shard = parseShard(values.shard);
-  const resources = values.resources === undefined ? undefined : loadResources(values.resources, cwd);
+  const configuration = values.resources === undefined ? undefined : loadConfiguration(values.resources, cwd);
   const options: AuditOptions = {
     project,
     root: cwd,
     paths: positionals,
     rules: parseRules(values.rules),
-    ...(resources ? { resources } : {}),
+    ...(configuration ? { configuration } : {}),
     version: plugin.meta.version,
     ...(shard ? { shard } : {}),
   };
@@ -170,10 +170,11 @@ function parseRules(list: string | undefined): RuleName[] {
 }
 
 /**
- * `--resources FILE`: JSON of the shape of `settings['connection-leaks']` (presets and user
- * resources), validated by the same code as the ESLint settings. Every mistake is a usage error.
+ * `--resources FILE`: JSON of the shape of `settings['connection-leaks']` (presets, user
+ * resources, non-throwing functions), validated by the same code as the ESLint settings. Every
+ * mistake is a usage error.
  */
-function loadResources(file: string, cwd: string): readonly ResourceDefinition[] {
+function loadConfiguration(file: string, cwd: string): PluginConfiguration {
   const fail = (problem: string) => new UsageError(`--resources ${file}: ${problem}`);
   const absolute = path.resolve(cwd, file);
   if (!existsSync(absolute)) throw fail('no such file');
@@ -186,7 +187,7 @@ function loadResources(file: string, cwd: string): readonly ResourceDefinition[]
     throw fail(`not valid JSON: ${jsonErrorOf(error as Error, text)}`);
   }
   try {
-    return resourcesFromConfig(config);
+    return configurationFromConfig(config);
   } catch (error) {
     if (error instanceof ConfigError) throw fail(error.message);
     throw error;

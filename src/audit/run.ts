@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type ts from 'typescript';
 import {
-  allPresets,
   analysisFailedMessage,
   analyzeSourceFile,
   type Finding,
@@ -11,9 +10,9 @@ import {
   noUnawaitedQueryMessages,
   noOpenTransactionMessages,
   noUseAfterReleaseMessages,
-  type ResourceDefinition,
   type RuleName,
 } from '../engine/index.js';
+import { DEFAULT_CONFIGURATION, type PluginConfiguration } from '../config/resources.js';
 import { loadProject } from './project.js';
 import { type AcquisitionSite, type AuditFinding, type AuditReport, byPlace, outcomeOf, SCHEMA_VERSION } from './report.js';
 
@@ -33,8 +32,8 @@ export interface AuditOptions {
   /** Only files under these paths (files or directories); all of the project's files when empty. */
   readonly paths: readonly string[];
   readonly rules: readonly RuleName[];
-  /** What to look for (from `--resources FILE`); every built-in preset by default. */
-  readonly resources?: readonly ResourceDefinition[];
+  /** What to look for and what cannot throw (from `--resources FILE`); every built-in preset and nothing declared by default. */
+  readonly configuration?: PluginConfiguration;
   /** Only the files of shard `index` (1-based) of `count`, for CI jobs that split one audit. */
   readonly shard?: { readonly index: number; readonly count: number };
   readonly version: string;
@@ -69,11 +68,12 @@ export function runAudit(options: AuditOptions): AuditReport {
     .sort((a, b) => (relative(options.root, a.fileName) < relative(options.root, b.fileName) ? -1 : 1))
     // Round-robin over the sorted paths: deterministic, and shards of similar size.
     .filter((_, index) => !options.shard || index % options.shard.count === options.shard.index - 1);
-  const resources = options.resources ?? allPresets;
+  const { resources, nonThrowing } = options.configuration ?? DEFAULT_CONFIGURATION;
   const findings: AuditFinding[] = [];
   const acquisitions: AcquisitionSite[] = [];
   files.forEach((file, index) => {
-    const analysis = analyzeSourceFile(file, program, { throwModel: 'every-call', resources });
+    // The rules' defaults: the inferred throw model.
+    const analysis = analyzeSourceFile(file, program, { throwModel: 'inferred', resources, nonThrowing });
     const seen = new Set<string>();
     for (const finding of analysis.findings) {
       if (!options.rules.includes(finding.rule)) continue;

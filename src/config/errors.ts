@@ -118,7 +118,13 @@ function toProblem(issue: Issue, data: unknown): Problem {
 
 /** What a value at each place must be, by its path with indices as `*`. */
 const EXPECTED: Record<string, string> = {
-  '': 'an object with "presets" and/or "resources"',
+  '': 'an object with "presets", "resources" and/or "nonThrowing"',
+  nonThrowing: 'an array of type or value specifiers',
+  'nonThrowing/*': 'a type or value specifier: a name, or an object with "from" ("file", "lib" or "package") and "name"',
+  'nonThrowing/*/name': 'a name or an array of names',
+  'nonThrowing/*/name/*': 'a name (a string)',
+  'nonThrowing/*/path': 'a file path (a string)',
+  'nonThrowing/*/package': 'a package name (a string)',
   $schema: 'a string',
   presets: 'an array of preset names',
   'presets/*': 'a preset name (a string)',
@@ -161,6 +167,8 @@ function itemNoun(path: readonly Segment[]): string {
       return 'pool type';
     case 'resources/*/pools/*/name':
       return 'type name';
+    case 'nonThrowing/*/name':
+      return 'name';
     default:
       return 'method name';
   }
@@ -176,7 +184,8 @@ function knownKeysAt(path: readonly Segment[], data: unknown): readonly string[]
       return CALLBACK_KEYS;
     case 'resources/*/transactions':
       return TRANSACTION_KEYS;
-    case 'resources/*/pools/*': {
+    case 'resources/*/pools/*':
+    case 'nonThrowing/*': {
       // A type specifier: the keys of the shape its `from` names.
       const from = (valueAt(data, path) as { from?: unknown }).from;
       return SPECIFIER_KEYS[String(from)] ?? [];

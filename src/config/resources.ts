@@ -63,7 +63,20 @@ export interface ResourcesConfig {
   readonly presets?: readonly string[];
   /** The user's own resources, checked in addition to the presets. */
   readonly resources?: readonly UserResourceDefinition[];
+  /** Functions that never throw, for the `inferred` throw model (see docs/configuration.md). */
+  readonly nonThrowing?: readonly TypeOrValueSpecifier[];
 }
+
+/** What a configuration asks of the engine: the resources to follow, and what cannot throw. */
+export interface PluginConfiguration {
+  readonly resources: readonly ResourceDefinition[];
+  readonly nonThrowing: readonly TypeOrValueSpecifier[];
+}
+
+const NO_SPECIFIERS: readonly TypeOrValueSpecifier[] = Object.freeze([]);
+
+/** No configuration at all: every preset, nothing declared non-throwing. */
+export const DEFAULT_CONFIGURATION: PluginConfiguration = Object.freeze({ resources: allPresets, nonThrowing: NO_SPECIFIERS });
 
 /**
  * A mistake in the configuration: `path` is where it is (`resources[0].acquire`, empty for the
@@ -78,6 +91,16 @@ export class ConfigError extends Error {
   ) {
     super(path ? `${path}: ${problem}` : problem);
   }
+}
+
+/**
+ * What a configuration asks for: its resources (see `resourcesFromConfig`) and its non-throwing
+ * functions. Throws a `ConfigError` for the first mistake.
+ */
+export function configurationFromConfig(raw: unknown): PluginConfiguration {
+  const resources = resourcesFromConfig(raw);
+  const nonThrowing = (raw as ResourcesConfig).nonThrowing;
+  return nonThrowing === undefined || nonThrowing.length === 0 ? { resources, nonThrowing: NO_SPECIFIERS } : { resources, nonThrowing: Object.freeze([...nonThrowing]) };
 }
 
 /**

@@ -32,7 +32,7 @@ export const RESOURCE_KEYS = [
 export const TRANSACTION_KEYS = ['begin', 'end', 'sql', 'discardingReleases', 'releaseWithArgumentDiscards', 'activeChecks'] as const;
 
 /** The keys of the configuration object users write (`$schema` only lets a JSON file name its schema). */
-export const CONFIG_KEYS = ['presets', 'resources'] as const;
+export const CONFIG_KEYS = ['presets', 'resources', 'nonThrowing'] as const;
 
 export const CALLBACK_KEYS = ['method', 'resourceParameter', 'errorParameter', 'releaseParameter', 'borrowed'] as const;
 
@@ -167,6 +167,11 @@ export const resourcesConfigSchema = {
       description: 'Your own pooled resources, checked in addition to the presets.',
       type: 'array',
       items: { $ref: '#/definitions/resource' },
+    },
+    nonThrowing: {
+      ...typeOrValueSpecifiersSchema,
+      description:
+        "Functions of your own or of a library that never throw (a logger, a metrics client, `debug`), as typescript-eslint type or value specifiers: the function (`{ from: 'file', name: 'logEvent', path: 'src/log.ts' }`, `{ from: 'package', package: 'debug', name: 'Debugger' }`) or the type of the object whose methods they are (`{ from: 'package', package: 'pino', name: 'Logger' }`). A call of one is not an exception path, and awaiting its promise cannot reject. Default: none.",
     },
   },
   definitions: {

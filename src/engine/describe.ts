@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import type { LeakPath } from './dataflow/state.js';
+import { whereItThrows } from './throwing/index.js';
 
 /** Long callees are cut so a message stays one readable line. */
 const MAX_CODE_LENGTH = 48;
@@ -32,18 +33,27 @@ export function lineOf(node: ts.Node): number {
   return sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
 }
 
-/** "when `client.query(…)` on line 12 throws", "at the `throw` on line 14". */
+/**
+ * "when `client.query(…)` on line 12 throws", "at the `throw` on line 14", and for a function of
+ * the program "when `this.validate(…)` on line 12 throws (it throws on line 40 of `src/validate.ts`)".
+ */
 export function describeThrow(node: ts.Node): string {
   if (ts.isThrowStatement(node)) return `at the \`throw\` on line ${lineOf(node)}`;
-  // A rejected `await client.query(…)` is, for the reader, the query throwing.
-  if (ts.isAwaitExpression(node) && ts.isCallExpression(skipParentheses(node.expression))) return describeThrow(skipParentheses(node.expression));
-  return `when \`${describeOperation(node)}\` on line ${lineOf(node)} throws`;
+  const { operation, where } = thrower(node);
+  return `when \`${describeOperation(operation)}\` on line ${lineOf(operation)} throws${where}`;
 }
 
 /** What opens an exceptional path, after "on the path": "where `x()` on line 6 throws", "through the `throw` on line 7". */
 export function describeExceptionPath(node: ts.Node): string {
   if (ts.isThrowStatement(node)) return `through the \`throw\` on line ${lineOf(node)}`;
-  return `where \`${describeOperation(node)}\` on line ${lineOf(node)} throws`;
+  return `where \`${describeOperation(node)}\` on line ${lineOf(node)} throws${thrower(node).where}`;
+}
+
+/** A rejected `await client.query(…)` is, for the reader, the query throwing; and where a helper throws, if it is one. */
+function thrower(node: ts.Node): { operation: ts.Node; where: string } {
+  const awaited = ts.isAwaitExpression(node) ? skipParentheses(node.expression) : undefined;
+  if (awaited && ts.isCallExpression(awaited)) return { operation: awaited, where: whereItThrows(node) || whereItThrows(awaited) };
+  return { operation: node, where: whereItThrows(node) };
 }
 
 /**

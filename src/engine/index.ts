@@ -1,5 +1,6 @@
+import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import ts from 'typescript';
-import { type FunctionContainer, graphOf, type ThrowModel } from './cfg/index.js';
+import { AWAITED, EVERY_CALL, type FunctionContainer, graphOf, type ThrowModel, type ThrowPolicy } from './cfg/index.js';
 import { type AcquisitionVerdict, followAcquisition, followResource } from './dataflow/analyze.js';
 import type { FlowServices } from './dataflow/values.js';
 import { AcquirerSummaries } from './summaries/acquirers.js';
@@ -7,8 +8,10 @@ import { type ParameterFlow, SummaryCache } from './summaries/index.js';
 import { escapeFindings, type Finding, leakFinding, misuseFindings, openTransactionFindings, raceFindings, type RuleName } from './findings.js';
 import { floatingPoolQueries } from './poolQueries.js';
 import { callbackFormAcquisitions, promiseChainAcquisition } from './resources/callbacks.js';
+import { handedBackAcquisition, mayHandBack } from './resources/handedBack.js';
 import { type Acquisition, ResourceModel } from './resources/model.js';
 import type { ResourceDefinition } from './resources/presets.js';
+import { inferredThrowPolicy } from './throwing/index.js';
 
 export type { AcquisitionVerdict, PathEnd } from './dataflow/analyze.js';
 export type { LeakPath, LeakKind } from './dataflow/state.js';
@@ -22,10 +25,27 @@ export type { Escape, EscapeKind } from './dataflow/escapes.js';
 export type { QueryRace, RacePoint } from './dataflow/queries.js';
 export { sinkMatchesSpecifier } from './sinks.js';
 export { builtByEngineTypeScript } from './compilerCopy.js';
+export { inferredThrowPolicy, LIBRARY_NON_THROWING, PLATFORM_FUNCTIONS, PLATFORM_PROMISES } from './throwing/index.js';
 
 export interface EngineOptions {
   readonly throwModel: ThrowModel;
   readonly resources: readonly ResourceDefinition[];
+  /** Functions the user declares non-throwing, for the `inferred` throw model (none by default). */
+  readonly nonThrowing?: readonly TypeOrValueSpecifier[];
+}
+
+const NONE: readonly TypeOrValueSpecifier[] = Object.freeze([]);
+
+/** The throw policy the options ask for, in this program. */
+function throwPolicyOf(program: ts.Program, options: EngineOptions): ThrowPolicy {
+  switch (options.throwModel) {
+    case 'every-call':
+      return EVERY_CALL;
+    case 'awaited':
+      return AWAITED;
+    case 'inferred':
+      return inferredThrowPolicy(program, options.nonThrowing ?? NONE);
+  }
 }
 
 export interface FileAnalysis {
@@ -54,21 +74,26 @@ export function analyzeSourceFile(sourceFile: ts.SourceFile, program: ts.Program
   return analysis;
 }
 
-const resourceSetIds = new WeakMap<readonly ResourceDefinition[], number>();
+const listIds = new WeakMap<readonly unknown[], number>();
 
-/** Resource lists are compared by identity: front ends build one list per configuration. */
+/** Resource and specifier lists are compared by identity: front ends build one list per configuration. */
 function optionsKey(options: EngineOptions): string {
-  let id = resourceSetIds.get(options.resources);
-  if (id === undefined) resourceSetIds.set(options.resources, (id = nextResourceSetId++));
-  return `${options.throwModel}:${id}`;
+  return `${options.throwModel}:${listId(options.resources)}:${listId(options.nonThrowing ?? NONE)}`;
 }
 
-let nextResourceSetId = 0;
+function listId(list: readonly unknown[]): number {
+  let id = listIds.get(list);
+  if (id === undefined) listIds.set(list, (id = nextListId++));
+  return id;
+}
+
+let nextListId = 0;
 
 function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: EngineOptions): FileAnalysis {
   const checker = program.getTypeChecker();
   const model = new ResourceModel(options.resources, program, checker);
-  const services: FlowServices = { program, checker, model, summaries: summariesFor(program, options.throwModel) };
+  const policy = throwPolicyOf(program, options);
+  const services: FlowServices = { program, checker, model, summaries: summariesFor(program, policy) };
   const failures: Finding[] = [];
   const byContainer = new Map<FunctionContainer, Acquisition[]>();
   for (const acquisition of findAcquisitions(sourceFile, model, acquirersFor(program, options, services), failures)) {
@@ -82,7 +107,7 @@ function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: Engine
     // A bug in the engine must cost one function its checks, never the whole file: in the
     // editor a rule that throws wipes every diagnostic of the file.
     try {
-      const graph = graphOf(container, options.throwModel);
+      const graph = graphOf(container, policy);
       for (const acquisition of acquisitions) verdicts.push(followAcquisition(graph, acquisition, services));
     } catch (error) {
       failures.push(...analysisFailed(acquisitions[0]!.call, error));
@@ -128,7 +153,7 @@ function acquirersFor(program: ts.Program, options: EngineOptions, services: Flo
   let cache = byOptions.get(key);
   if (!cache) {
     const releasesOnEveryPath = (acquisition: Acquisition): boolean => {
-      const verdict = followAcquisition(graphOf(acquisition.container, options.throwModel), acquisition, services);
+      const verdict = followAcquisition(graphOf(acquisition.container, throwPolicyOf(program, options)), acquisition, services);
       return !verdict.leak && !verdict.ends.has('escaped');
     };
     cache = new AcquirerSummaries(program, services.model, releasesOnEveryPath, services);
@@ -137,13 +162,13 @@ function acquirersFor(program: ts.Program, options: EngineOptions, services: Flo
   return cache;
 }
 
-const summaryCaches = new WeakMap<ts.Program, Map<ThrowModel, SummaryCache>>();
+const summaryCaches = new WeakMap<ts.Program, Map<string, SummaryCache>>();
 
-/** One summary cache per program and throw model: a helper's summary depends on both. */
-function summariesFor(program: ts.Program, throwModel: ThrowModel): SummaryCache {
+/** One summary cache per program and throw policy: a helper's summary depends on both. */
+function summariesFor(program: ts.Program, policy: ThrowPolicy): SummaryCache {
   let byModel = summaryCaches.get(program);
-  if (!byModel) summaryCaches.set(program, (byModel = new Map<ThrowModel, SummaryCache>()));
-  let cache = byModel.get(throwModel);
+  if (!byModel) summaryCaches.set(program, (byModel = new Map<string, SummaryCache>()));
+  let cache = byModel.get(policy.key);
   if (!cache) {
     // Summaries only ask the model whether a receiver is a pool of a given definition, which
     // does not depend on the configured list: one model with no acquire methods serves them all.
@@ -151,9 +176,9 @@ function summariesFor(program: ts.Program, throwModel: ThrowModel): SummaryCache
     const model = new ResourceModel([], program, checker);
     const flow: ParameterFlow = (graph, tracked, initial) =>
       followResource(graph, tracked, { program, checker, model, summaries: created }, initial);
-    const created: SummaryCache = new SummaryCache(program, throwModel, graphOf, flow);
+    const created: SummaryCache = new SummaryCache(program, policy, graphOf, flow);
     cache = created;
-    byModel.set(throwModel, cache);
+    byModel.set(policy.key, cache);
   }
   return cache;
 }
@@ -174,8 +199,9 @@ const RULES: readonly RuleName[] = [
 
 /**
  * Every place that acquires: calls of a pool's acquire method (found by a syntactic pre-filter,
- * then confirmed by type), in their promise, callback and `.then()` forms, and calls of the
- * program's own functions that return or lend a connection.
+ * then confirmed by type), in their promise, callback and `.then()` forms, calls of the
+ * program's own functions that return or lend a connection, and calls that hand back the
+ * connection a callback they are given acquires (`withRetry(() => pool.connect())`, `ids.map(…)`).
  */
 function findAcquisitions(sourceFile: ts.SourceFile, model: ResourceModel, acquirers: AcquirerSummaries, failures: Finding[]): Acquisition[] {
   const checker = model.checker;
@@ -197,6 +223,7 @@ function findAcquisitions(sourceFile: ts.SourceFile, model: ResourceModel, acqui
 
 function acquisitionsAt(call: ts.CallExpression, model: ResourceModel, acquirers: AcquirerSummaries, checker: ts.TypeChecker): Acquisition[] {
   const byPreset = model.isCandidate(call) ? [model.matchAcquisition(call) ?? [], callbackFormAcquisitions(call, model, checker)].flat() : [];
-  const acquisitions = byPreset.length > 0 ? byPreset : acquirers.acquisitionsOf(call);
+  let acquisitions = byPreset.length > 0 ? byPreset : acquirers.acquisitionsOf(call);
+  if (acquisitions.length === 0 && mayHandBack(call, model)) acquisitions = [handedBackAcquisition(call, model, checker) ?? []].flat();
   return acquisitions.map((acquisition) => promiseChainAcquisition(acquisition, checker) ?? acquisition);
 }

@@ -307,3 +307,51 @@ describe('connection-leaks audit --resources FILE', () => {
     }
   });
 });
+
+describe('nonThrowing, in the --resources file and in ESLint settings alike', () => {
+  const project = path.join(repo, 'fixtures/non-throwing-project');
+  const settingsFile = path.join(project, 'non-throwing.json');
+
+  it('without it, a call of the declared metrics client may throw: the leak on that path is reported', () => {
+    const report = jsonAudit(project);
+    expect(report.findings.map(({ file, line, messageId, message }) => ({ file, line, messageId, message }))).toEqual([
+      {
+        file: 'src/jobs.ts',
+        line: 7,
+        messageId: 'leakedOnException',
+        message:
+          'The pg connection from `pool.connect()` leaks when an exception is thrown: it is not released when `metrics.increment(…)` on line 8 throws. Move the release into a `finally` block so that a failure gives it back to the pool too.',
+      },
+    ]);
+  });
+
+  it('with it, the audit and ESLint (the same file as settings) find nothing: the client is released on every path', async () => {
+    const { code, stdout } = audit(project, '--resources', 'non-throwing.json');
+    expect(code).toBe(0);
+    expect(stdout).toContain('0 findings in 0 of 2 files.');
+    const eslint = new ESLint({
+      cwd: project,
+      overrideConfigFile: true,
+      overrideConfig: [
+        {
+          ...plugin.configs.recommended,
+          languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: project } },
+          settings: { 'connection-leaks': JSON.parse(readFileSync(settingsFile, 'utf8')) as unknown },
+        } as never,
+      ],
+    });
+    const results = await eslint.lintFiles(['src']);
+    expect(results.flatMap((result) => result.messages)).toEqual([]);
+  });
+
+  it('a malformed entry is one line naming it, exit 2', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'connection-leaks-non-throwing-'));
+    try {
+      const bad = path.join(directory, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ nonThrowing: [{ from: 'package', name: 'Logger' }] }));
+      expect(audit(project, '--resources', bad)).toEqual({ code: 2, stdout: '', stderr: `connection-leaks: --resources ${bad}: nonThrowing[0]: missing required key "package"\n` });
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});

@@ -5,7 +5,6 @@ import {
   type ControlFlowGraph,
   type Outcome,
   type FunctionContainer,
-  type ThrowModel,
 } from '../../src/engine/cfg/index.js';
 
 /**
@@ -39,7 +38,7 @@ export interface PathOptions {
 export interface GraphOptions {
   /** The name of the function whose graph to build; default: the first function in the text. */
   readonly fn?: string;
-  readonly model?: ThrowModel;
+  readonly model?: 'every-call' | 'awaited';
 }
 
 /** Parses `text` and builds the control-flow graph of one function in it. */
@@ -50,7 +49,7 @@ export function cfgOf(text: string, options: GraphOptions = {}): CfgProbe {
 }
 
 /** Builds the graph of a whole snippet's top level. */
-export function cfgOfSourceFile(text: string, model?: ThrowModel): CfgProbe {
+export function cfgOfSourceFile(text: string, model?: 'every-call' | 'awaited'): CfgProbe {
   const sourceFile = ts.createSourceFile('snippet.ts', text, ts.ScriptTarget.Latest, true);
   return new CfgProbe(buildControlFlowGraph(sourceFile, model), sourceFile);
 }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { buildControlFlowGraph, type FunctionContainer } from '../../src/engine/cfg/index.js';
+import { buildControlFlowGraph, EVERY_CALL, type FunctionContainer } from '../../src/engine/cfg/index.js';
 import { followAcquisition } from '../../src/engine/dataflow/analyze.js';
 import { enclosingContainer } from '../../src/engine/ast.js';
 import { builtInPresets } from '../../src/engine/index.js';
@@ -31,7 +31,7 @@ describe('dataflow sweep over driver sources (mongodb, bson, pg-protocol)', () =
     });
     const checker = program.getTypeChecker();
     const model = new ResourceModel([], program, checker);
-    const summaries: SummaryCache = new SummaryCache(program, 'every-call', buildControlFlowGraph, (graph, tracked, initial) =>
+    const summaries: SummaryCache = new SummaryCache(program, EVERY_CALL, buildControlFlowGraph, (graph, tracked, initial) =>
       followResource(graph, tracked, { program, checker, model, summaries }, initial),
     );
     const resource = builtInPresets.pg;

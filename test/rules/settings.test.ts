@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AjvModule from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { resourcesFromSettings, SettingsError } from '../../rules/util/settings.js';
+import { configurationFromSettings, resourcesFromSettings, SettingsError } from '../../rules/util/settings.js';
 import { resourcesFromConfig } from '../../src/config/resources.js';
 import { resourcesConfigSchema } from '../../src/config/schema.js';
 import { allPresets, builtInPresets, presetNames } from '../../src/engine/index.js';
@@ -35,10 +35,10 @@ const withPool = (pool: unknown) => withResource({ pools: [pool] });
 
 describe("settings['connection-leaks']: every mistake is one line naming its key", () => {
   const cases: [string, unknown, string][] = [
-    ['not an object', ['pg'], `${P}: must be an object with "presets" and/or "resources"`],
-    ['null', null, `${P}: must be an object with "presets" and/or "resources"`],
+    ['not an object', ['pg'], `${P}: must be an object with "presets", "resources" and/or "nonThrowing"`],
+    ['null', null, `${P}: must be an object with "presets", "resources" and/or "nonThrowing"`],
     ['a misspelt top-level key', { preset: ['pg'] }, `${P}: unknown key "preset" (did you mean "presets"?)`],
-    ['an unknown top-level key', { rules: {} }, `${P}: unknown key "rules"; known keys: presets, resources`],
+    ['an unknown top-level key', { rules: {} }, `${P}: unknown key "rules"; known keys: presets, resources, nonThrowing`],
     ['presets not an array', { presets: 'pg' }, `${P}.presets: must be an array of preset names`],
     ['a preset that is not a string', { presets: ['pg', 1] }, `${P}.presets[1]: must be a preset name (a string)`],
     ['an unknown preset', { presets: ['PG'] }, `${P}.presets[0]: unknown preset "PG"; known presets: ${presetList}`],
@@ -139,6 +139,11 @@ describe("settings['connection-leaks']: every mistake is one line naming its key
       `${P}.resources[1].name: "db" is already the name of resources[0]; give each resource a name of its own`,
     ],
     ['the first mistake in document order', { resources: [{ ...db, acquire: 'lease' }, { ...db, name: 7 }] }, `${P}.resources[0].acquire: must be an array of method names`],
+    ['nonThrowing not an array', { nonThrowing: 'logger' }, `${P}.nonThrowing: must be an array of type or value specifiers`],
+    ['a nonThrowing entry that is not a specifier', { nonThrowing: [7] }, `${P}.nonThrowing[0]: must be a type or value specifier: a name, or an object with "from" ("file", "lib" or "package") and "name"`],
+    ['a package specifier without its package', { nonThrowing: [{ from: 'package', name: 'Logger' }] }, `${P}.nonThrowing[0]: missing required key "package"`],
+    ['a misspelt key of a nonThrowing specifier', { nonThrowing: [{ from: 'file', name: 'log', pth: 'src/log.ts' }] }, `${P}.nonThrowing[0]: unknown key "pth" (did you mean "path"?)`],
+    ['an unknown source of a nonThrowing specifier', { nonThrowing: [{ from: 'module', name: 'log' }] }, `${P}.nonThrowing[0].from: must be "file", "lib" or "package"`],
   ];
 
   it.each(cases)('%s', (_, config, message) => {
@@ -148,6 +153,15 @@ describe("settings['connection-leaks']: every mistake is one line naming its key
 });
 
 describe("settings['connection-leaks']: what the rules look for", () => {
+  it('nonThrowing: none by default; the specifiers given, in every form typescript-eslint defines', () => {
+    expect(configurationFromSettings(undefined).nonThrowing).toEqual([]);
+    expect(configurationFromSettings({ 'connection-leaks': { presets: ['pg'] } }).nonThrowing).toEqual([]);
+    const nonThrowing = ['track', { from: 'file', name: ['Logger', 'Metrics'], path: 'src/log.ts' }, { from: 'package', package: 'debug', name: 'Debugger' }, { from: 'lib', name: 'Console' }];
+    const configuration = configurationFromSettings({ 'connection-leaks': { nonThrowing } });
+    expect(configuration.nonThrowing).toEqual(nonThrowing);
+    expect(configuration.resources).toBe(allPresets);
+  });
+
   it('every preset when the settings are absent or empty', () => {
     expect(resourcesFromSettings(undefined)).toBe(allPresets);
     expect(resourcesFromSettings({})).toBe(allPresets);

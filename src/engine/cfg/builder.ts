@@ -1,5 +1,5 @@
 import type ts from 'typescript';
-import type { ThrowModel } from './index.js';
+import type { ThrowPolicy } from './policy.js';
 import type {
   CfgNode,
   CfgNodeKind,
@@ -61,8 +61,6 @@ export interface PendingFinally {
 
 export type Frame = BreakableFrame | TryFrame;
 
-export type ThrowPolicy = (node: ts.Node) => boolean;
-
 export class CfgBuilder {
   readonly nodes: CfgNode[] = [];
   readonly frames: Frame[] = [];
@@ -73,7 +71,7 @@ export class CfgBuilder {
 
   constructor(
     readonly container: ts.Node,
-    readonly mayThrow: ThrowPolicy,
+    readonly throwPolicy: ThrowPolicy,
   ) {
     this.entry = this.addNode('entry');
     this.exit = this.addNode('exit');
@@ -105,6 +103,11 @@ export class CfgBuilder {
    * Appends one operation. If it may throw, its exception edge goes where a `throw` at this
    * point would go: the innermost `catch`, a `finally` copy, or out of the function.
    */
+  /** Whether `ast` may throw under the graph's policy. */
+  mayThrow(ast: ts.Node): boolean {
+    return this.throwPolicy.mayThrow(ast);
+  }
+
   step(cursor: Cursor, ast: ts.Node, role: StepRole = 'operation', forceThrows = false): Cursor {
     if (cursor.length === 0) return UNREACHABLE;
     const throws = forceThrows || (role === 'operation' && this.mayThrow(ast));
@@ -182,9 +185,9 @@ export class CfgBuilder {
     return pending.entry;
   }
 
-  graph(throwModel: ThrowModel): ControlFlowGraph {
+  graph(): ControlFlowGraph {
     return {
-      throwModel,
+      throwPolicy: this.throwPolicy,
       container: this.container,
       nodes: this.nodes,
       entry: this.entry,

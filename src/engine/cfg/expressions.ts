@@ -52,13 +52,13 @@ function visitExpressionInner(
     case ts.SyntaxKind.PropertyAccessExpression: {
       const access = node as ts.PropertyAccessExpression;
       const next = visitChainPart(builder, cursor, access.expression, chain);
-      return shortCircuitIfOptional(builder, next, node, access.expression, chain);
+      return readProperty(builder, shortCircuitIfOptional(builder, next, node, access.expression, chain), access);
     }
     case ts.SyntaxKind.ElementAccessExpression: {
       const access = node as ts.ElementAccessExpression;
       let next = visitChainPart(builder, cursor, access.expression, chain);
       next = shortCircuitIfOptional(builder, next, node, access.expression, chain);
-      return visitExpression(builder, next, access.argumentExpression);
+      return readProperty(builder, visitExpression(builder, next, access.argumentExpression), access);
     }
     case ts.SyntaxKind.TaggedTemplateExpression: {
       const tagged = node as ts.TaggedTemplateExpression;
@@ -94,6 +94,14 @@ function visitExpressionInner(
     default:
       return visitChildren(builder, cursor, node);
   }
+}
+
+/**
+ * Reading a property runs code only through a getter: a step of its own where the throw policy
+ * says that getter may throw (the inferred model, for a getter of the program); otherwise none.
+ */
+function readProperty(builder: CfgBuilder, cursor: Cursor, access: ts.PropertyAccessExpression | ts.ElementAccessExpression): Cursor {
+  return builder.mayThrow(access) ? builder.step(cursor, access) : cursor;
 }
 
 /** The receiver of a call or member access: still part of the same optional chain. */

@@ -1,5 +1,5 @@
 import type ts from 'typescript';
-import type { ThrowModel } from './index.js';
+import type { ThrowPolicy } from './policy.js';
 
 /**
  * How control leaves a statement. A `finally` block is copied once for each kind of completion
@@ -75,7 +75,7 @@ export interface ControlFlowGraph {
   readonly throwExit: number;
   readonly finallyEntries: readonly FinallyEntry[];
   /** What may throw in it: the graphs of callbacks that take a connection over are built alike. */
-  readonly throwModel: ThrowModel;
+  readonly throwPolicy: ThrowPolicy;
 }
 
 /** The nodes that have an edge into each node, computed on demand. */

@@ -1,70 +1,23 @@
-import { isEntityNameExpression } from 'ts-api-utils';
 import ts from 'typescript';
-import { CfgBuilder, type Cursor, type ThrowPolicy } from './builder.js';
+import { CfgBuilder, type Cursor } from './builder.js';
 import { visitExpression } from './expressions.js';
 import type { ControlFlowGraph } from './graph.js';
+import { AWAITED, EVERY_CALL, type ThrowPolicy } from './policy.js';
 import { visitBindingDefaults, visitStatements } from './statements.js';
 
 export type { ControlFlowGraph, CfgNode, Edge, EdgeCondition, CompletionKind, Outcome } from './graph.js';
 export { predecessors } from './graph.js';
-
-/**
- * What may throw. `every-call`: any call, `new`, tagged template, `await`, `yield`, `throw` and
- * `for await` — a row mapper or `JSON.parse` fails in production as surely as a query.
- * `awaited`: only `await`, `yield`, `for await` and `throw`, for teams that find paths through
- * synchronous calls (logging, formatting) noisy.
- */
-export type ThrowModel = 'every-call' | 'awaited';
+export { AWAITED, classRunsCodeWhenDefined, EVERY_CALL, type ThrowModel, type ThrowPolicy } from './policy.js';
 
 export type FunctionContainer = ts.SignatureDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
-
-export function throwPolicy(model: ThrowModel): ThrowPolicy {
-  return model === 'every-call' ? mayThrowOnEveryCall : mayThrowWhenAwaited;
-}
-
-function mayThrowWhenAwaited(node: ts.Node): boolean {
-  return ts.isAwaitExpression(node) || ts.isYieldExpression(node) || ts.isThrowStatement(node);
-}
-
-function mayThrowOnEveryCall(node: ts.Node): boolean {
-  return (
-    mayThrowWhenAwaited(node) ||
-    ts.isCallExpression(node) ||
-    ts.isNewExpression(node) ||
-    ts.isTaggedTemplateExpression(node) ||
-    (ts.isClassLike(node) && classRunsCodeWhenDefined(node))
-  );
-}
-
-function isStatic(member: ts.ClassElement): boolean {
-  return (ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static) !== 0;
-}
-
-/**
- * A class definition runs code of its own when it is evaluated: `extends mixin(Base)`, computed
- * member names, static field initializers, static blocks and decorators.
- */
-function classRunsCodeWhenDefined(node: ts.ClassLikeDeclaration): boolean {
-  const heritageRunsCode = node.heritageClauses?.some((clause) => clause.types.some((type) => !isEntityNameExpression(type.expression)));
-  return (
-    heritageRunsCode === true ||
-    ts.getDecorators(node) !== undefined ||
-    node.members.some(
-      (member) =>
-        ts.isClassStaticBlockDeclaration(member) ||
-        (member.name !== undefined && ts.isComputedPropertyName(member.name)) ||
-        (ts.isPropertyDeclaration(member) && member.initializer !== undefined && isStatic(member)) ||
-        (ts.canHaveDecorators(member) && ts.getDecorators(member) !== undefined),
-    )
-  );
-}
 
 /**
  * The control-flow graph of one function body (or of a module's top level), with an exception
  * edge from every operation that may throw. Nested functions are not entered: each has its own.
  */
-export function buildControlFlowGraph(container: FunctionContainer, model: ThrowModel = 'every-call'): ControlFlowGraph {
-  const builder = new CfgBuilder(container, throwPolicy(model));
+export function buildControlFlowGraph(container: FunctionContainer, policy: ThrowPolicy | 'every-call' | 'awaited' = EVERY_CALL): ControlFlowGraph {
+  const throwPolicy = policy === 'every-call' ? EVERY_CALL : policy === 'awaited' ? AWAITED : policy;
+  const builder = new CfgBuilder(container, throwPolicy);
   let cursor: Cursor = [{ from: builder.entry, kind: 'normal' }];
   if (ts.isSourceFile(container)) {
     cursor = visitStatements(builder, cursor, container.statements);
@@ -87,20 +40,20 @@ export function buildControlFlowGraph(container: FunctionContainer, model: Throw
     }
   }
   builder.connect(cursor, builder.exit);
-  return builder.graph(model);
+  return builder.graph();
 }
 
-const graphs = new WeakMap<FunctionContainer, Map<ThrowModel, ControlFlowGraph>>();
+const graphs = new WeakMap<FunctionContainer, Map<string, ControlFlowGraph>>();
 
 /**
- * The graph of a function, built once per throw model however many times it is needed: for its
+ * The graph of a function, built once per throw policy however many times it is needed: for its
  * own acquisitions, for the summary of a helper it is, for a callback that takes a connection
- * over (nodes belong to one program, so the container alone is a sound key).
+ * over (nodes belong to one program, so the container and the policy's key are a sound key).
  */
-export function graphOf(container: FunctionContainer, throwModel: ThrowModel): ControlFlowGraph {
-  let byModel = graphs.get(container);
-  if (!byModel) graphs.set(container, (byModel = new Map<ThrowModel, ControlFlowGraph>()));
-  let graph = byModel.get(throwModel);
-  if (!graph) byModel.set(throwModel, (graph = buildControlFlowGraph(container, throwModel)));
+export function graphOf(container: FunctionContainer, policy: ThrowPolicy): ControlFlowGraph {
+  let byPolicy = graphs.get(container);
+  if (!byPolicy) graphs.set(container, (byPolicy = new Map<string, ControlFlowGraph>()));
+  let graph = byPolicy.get(policy.key);
+  if (!graph) byPolicy.set(policy.key, (graph = buildControlFlowGraph(container, policy)));
   return graph;
 }

@@ -84,6 +84,7 @@ export function followResource(
     releasedByClosure: new Map(),
     continuations: new Map(),
     conditionVariables: conditionVariablesFor(graph.container, services.checker, tracked),
+    throwPolicy: graph.throwPolicy,
   };
   const symbolIds = new Map<ts.Symbol, number>();
   const idOf = (symbol: ts.Symbol): number => {
@@ -179,7 +180,7 @@ export function followResource(
   leaks.push(...settled.leaks);
   for (const [end, throwing] of settled.ends) (throwing ? endsOnThrow : endsOnReturn).add(end);
   for (const [callback, handedOver] of context.continuations) {
-    const continued = followResource(graphOf(callback, graph.throwModel), tracked, services, heldBy(handedOver));
+    const continued = followResource(graphOf(callback, graph.throwPolicy), tracked, services, heldBy(handedOver));
     leaks.push(...continued.leaks.map((leak) => (leak.within ? leak : { ...leak, within: callback })));
     for (const escape of continued.escapes) escapes.set(escape.at, escape);
     races.push(...continued.races);

@@ -2,6 +2,7 @@ import ts from 'typescript';
 import type { ResourceModel, TrackedResource } from '../resources/model.js';
 import type { ResourceDefinition } from '../resources/presets.js';
 import type { HelperSummaries } from '../summaries/index.js';
+import type { ThrowPolicy } from '../cfg/policy.js';
 import { enclosingContainer, isTransparentWrapper, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import type { OwnershipState } from './state.js';
@@ -24,6 +25,8 @@ export interface OwnershipContext extends FlowServices {
   readonly continuations: Map<ts.ArrowFunction | ts.FunctionExpression, OwnershipState>;
   /** Local variables whose truthiness is followed per path (see `facts.ts`). */
   readonly conditionVariables: ReadonlySet<ts.Symbol>;
+  /** What may throw in the graph being walked (and which promises may reject). */
+  readonly throwPolicy: ThrowPolicy;
 }
 
 export function symbolOf(context: OwnershipContext, node: ts.Node): ts.Symbol | undefined {
@@ -85,9 +88,11 @@ export function mayHoldResource(context: OwnershipContext, expression: ts.Expres
       return ((node as ts.NewExpression).arguments ?? []).some((argument) => mayHoldResource(context, argument, state));
     case ts.SyntaxKind.CallExpression: {
       const call = node as ts.CallExpression;
-      // `Promise.all([pool.connect(), …])` fulfils with the connection among its values.
+      // `Promise.all([pool.connect(), …])` fulfils with the connection among its values, and
+      // `Promise.all(pending)` with those of an array of them.
       const entries = promiseCombinatorEntries(call);
       if (entries) return entries.some((entry) => mayHoldResource(context, entry, state));
+      if (isPromiseCombinatorCall(call)) return call.arguments.some((argument) => mayHoldResource(context, argument, state));
       // `promise.catch(handler)` still fulfils with the connection; `clients.values()` of a local
       // Map or Set that holds it iterates over it.
       const receiver = callReceiver(call);

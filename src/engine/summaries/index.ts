@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { type FunctionWithBody, programFunctionCalled } from './callees.js';
-import type { ControlFlowGraph, FunctionContainer, ThrowModel } from '../cfg/index.js';
+import type { ControlFlowGraph, FunctionContainer, ThrowPolicy } from '../cfg/index.js';
 import type { Escape } from '../dataflow/escapes.js';
 import type { OwnershipState } from '../dataflow/state.js';
 import type { TrackedResource } from '../resources/model.js';
@@ -58,8 +58,8 @@ export class SummaryCache implements HelperSummaries {
 
   constructor(
     private readonly program: ts.Program,
-    private readonly throwModel: ThrowModel,
-    private readonly graphOf: (container: FunctionContainer, model: ThrowModel) => ControlFlowGraph,
+    private readonly throwPolicy: ThrowPolicy,
+    private readonly graphOf: (container: FunctionContainer, policy: ThrowPolicy) => ControlFlowGraph,
     private readonly flow: ParameterFlow,
   ) {}
 
@@ -86,7 +86,7 @@ export class SummaryCache implements HelperSummaries {
   ): ReleaseSummary | undefined {
     const symbol = this.program.getTypeChecker().getSymbolAtLocation(name);
     if (!symbol) return undefined;
-    const graph = this.graphOf(callee, this.throwModel);
+    const graph = this.graphOf(callee, this.throwPolicy);
     const held: OwnershipState = { status: 'held', aliases: new Set([symbol]), viaException: false, facts: new Map() };
     const { endsOnReturn, endsOnThrow, escapes } = this.flow(graph, { event: parameter, resource, pending: false }, held);
     const onlyReleased = (ends: ReadonlySet<string>) => [...ends].every((end) => end === 'released');

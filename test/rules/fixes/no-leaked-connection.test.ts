@@ -127,7 +127,7 @@ const cases: FixCase[] = [
         try {
           await client.query('INSERT INTO t VALUES ($1)', [row]);
         } catch (err) {
-          console.error(err);
+          console.error(JSON.stringify(err));
         }
         client.release();
       }
@@ -140,7 +140,7 @@ const cases: FixCase[] = [
         try {
           await client.query('INSERT INTO t VALUES ($1)', [row]);
         } catch (err) {
-          console.error(err);
+          console.error(JSON.stringify(err));
         } finally {
           client.release();
         }

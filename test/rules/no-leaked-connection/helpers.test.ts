@@ -286,7 +286,8 @@ const invalid: Invalid[] = [
         const client = await pool.connect();
         await releaseAfterLogging(client, log);
       }`),
-    errors: [leak('pg', 4, 'leakedOnException', `when \`releaseAfterLogging(…)\` on line ${fileLine(5)} throws`)],
+    // The message says where the helper throws: awaiting the `log` it is given (a parameter may be any function).
+    errors: [leak('pg', 4, 'leakedOnException', `when \`releaseAfterLogging(…)\` on line ${fileLine(5)} throws (it throws on line 16 of \`helpers.ts\`)`)],
   },
 
   bad('corners: shadowing: a cleanup arrow releases its own optional parameter and is called without one', {

@@ -475,8 +475,8 @@ const knexInvalid: Invalid[] = [
           throw err;
         }
       }`,
-    path: (line) =>
-      `when \`console.error(…)\` on line ${line('console.error')} throws after \`savepoint(…)\` on line ${line("await savepoint('imports')")} threw`,
+    // The catch's logging cannot throw: the path leaves by its rethrow.
+    path: (line) => `at the \`throw\` on line ${line('throw err')} after \`savepoint(…)\` on line ${line("await savepoint('imports')")} threw`,
   }),
 ];
 

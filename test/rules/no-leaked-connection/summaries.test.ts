@@ -20,6 +20,14 @@ import { fixturesDir } from '../cases.js';
 import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, type Invalid, ok, type Valid } from './case-builders.js';
 
+/** The line of fixtures/rule-tester/db-access.ts holding `needle`: where a message says a helper there throws. */
+function dbAccessLine(needle: string): number {
+  const lines = readFileSync(path.join(fixturesDir, 'db-access.ts'), 'utf8').split('\n');
+  const index = lines.findIndex((line) => line.includes(needle));
+  if (index < 0) throw new Error(`db-access.ts has no line with ${JSON.stringify(needle)}`);
+  return index + 1;
+}
+
 /** The module the cross-file cases import: every helper in it is itself correct. */
 const fixtureModule: Valid = {
   name: 'fixtures/rule-tester/db-access.ts itself: no path of its helpers leaks',
@@ -531,7 +539,7 @@ const ownerInvalid: Invalid[] = [
         await unit.save('events', event);
         await unit.dispose();
       }`,
-    path: (line) => `when \`unit.save(…)\` on line ${line('await unit.save')} throws`,
+    path: (line) => `when \`unit.save(…)\` on line ${line('await unit.save')} throws (it throws on line ${dbAccessLine('await this.runner.query(`INSERT')} of \`db-access.ts\`)`,
   }),
 
   bad('typeorm: new ReportSession() used, then returned early without close()', {
@@ -675,7 +683,7 @@ const ownerCorners: Invalid[] = [
         await repo.rename(id, name);
         repo.close();
       }`,
-    path: (line) => `when \`repo.rename(…)\` on line ${line('await repo.rename')} throws`,
+    path: (line) => `when \`repo.rename(…)\` on line ${line('await repo.rename')} throws (it throws on line ${dbAccessLine("await this.client.query('UPDATE users SET name")} of \`db-access.ts\`)`,
   }),
 
   // The leak is the constructor throwing before repo exists: repo.close() cannot move into a
@@ -711,7 +719,7 @@ const ownerCorners: Invalid[] = [
           repo.close();
         }
       }`,
-    path: (line) => `when \`new TenantRepository(…)\` on line ${line('new TenantRepository(')} throws`,
+    path: (line) => `when \`new TenantRepository(…)\` on line ${line('new TenantRepository(')} throws (it throws on line ${line('quoteIdentifier(tenant)')})`,
   }),
 ];
 

@@ -1,0 +1,183 @@
+/**
+ * What an operation runs, as far as the program's types tell: functions of the program (with
+ * their bodies, overrides in subclasses included), the construction of a class of the program, a
+ * platform function of `platform.ts` (by the declaration the call resolves to), or something
+ * unknown — a library function, a parameter, anything typed `any`. Asked by the throw analysis,
+ * which then judges bodies and table entries; this module only finds them.
+ */
+import ts from 'typescript';
+import { resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
+
+/** A function-like declaration with code to run. */
+export type FunctionBody = ts.FunctionLikeDeclaration & { readonly body: ts.ConciseBody };
+
+export type Target =
+  /** Code of the program: every body a call may run (a method and the overrides of subclasses). */
+  | { readonly kind: 'functions'; readonly functions: readonly FunctionBody[] }
+  /** `new C(…)` or `super(…)` of a class of the program: its field initialisers and constructors. */
+  | { readonly kind: 'construction'; readonly declaration: ts.ClassLikeDeclaration }
+  /** A declaration of the standard library or of `@types/node`, by TypeScript's qualified name. */
+  | { readonly kind: 'platform'; readonly name: string }
+  | { readonly kind: 'unknown' };
+
+const UNKNOWN: Target = { kind: 'unknown' };
+
+export function isProgramFile(file: ts.SourceFile, program: ts.Program): boolean {
+  return !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file);
+}
+
+/** A default `lib.*.d.ts` of TypeScript, or Node's own types. */
+export function isPlatformFile(file: ts.SourceFile, program: ts.Program): boolean {
+  return program.isSourceFileDefaultLibrary(file) || /[\\/]node_modules[\\/]@types[\\/]node[\\/]/.test(file.fileName);
+}
+
+/** `Array.slice`, `Console.log`, `setTimeout`, `NodeJS.EventEmitter.on`: without `global.` or a module's quoted name. */
+export function platformName(symbol: ts.Symbol, checker: ts.TypeChecker): string {
+  return checker.getFullyQualifiedName(symbol).replace(/^global\./, '').replace(/^"[^"]*"\./, '');
+}
+
+/** What the call runs. `super(…)` constructs the base class. */
+export function callTarget(call: ts.CallExpression | ts.TaggedTemplateExpression, program: ts.Program): Target {
+  const checker = program.getTypeChecker();
+  if (ts.isCallExpression(call) && call.expression.kind === ts.SyntaxKind.SuperKeyword) {
+    const base = baseClassOf(call, checker);
+    if (base && isProgramFile(base.getSourceFile(), program)) return { kind: 'construction', declaration: base };
+  }
+  const declaration = checker.getResolvedSignature(call)?.getDeclaration();
+  return declaration ? declarationTarget(declaration, program) : UNKNOWN;
+}
+
+/** What `new C(…)` runs: a class of the program, or the constructor signature it resolves to. */
+export function constructionTarget(node: ts.NewExpression, program: ts.Program): Target {
+  const checker = program.getTypeChecker();
+  const declaration = resolvedSymbolAt(node.expression, checker)?.declarations?.find(ts.isClassLike);
+  if (declaration && isProgramFile(declaration.getSourceFile(), program)) return { kind: 'construction', declaration };
+  const signature = checker.getResolvedSignature(node)?.getDeclaration();
+  return signature ? declarationTarget(signature, program) : UNKNOWN;
+}
+
+/**
+ * The getter or setter of the program a property access runs, if it runs one: reading
+ * `this.config` runs `get config()`, assigning it runs `set config(…)`. Reading a library's
+ * property (a getter in its declarations or not) is not a call: as everywhere in the engine, it
+ * cannot throw.
+ */
+export function accessorTarget(access: ts.Expression, kind: 'get' | 'set', program: ts.Program): Target | undefined {
+  const node = skipOuterExpressions(access);
+  const name = ts.isPropertyAccessExpression(node) ? node.name : ts.isElementAccessExpression(node) ? node.argumentExpression : undefined;
+  if (!name) return undefined;
+  const symbol = program.getTypeChecker().getSymbolAtLocation(name);
+  if (!symbol || !(symbol.flags & ts.SymbolFlags.Accessor)) return undefined;
+  const accessor = symbol.declarations?.find(
+    (declaration): declaration is FunctionBody =>
+      (kind === 'get' ? ts.isGetAccessorDeclaration(declaration) : ts.isSetAccessorDeclaration(declaration)) && (declaration as ts.AccessorDeclaration).body !== undefined,
+  );
+  return accessor && isProgramFile(accessor.getSourceFile(), program) ? { kind: 'functions', functions: [accessor] } : undefined;
+}
+
+function declarationTarget(declaration: ts.Declaration, program: ts.Program): Target {
+  const checker = program.getTypeChecker();
+  const file = declaration.getSourceFile();
+  if (isProgramFile(file, program)) {
+    const implementation = implementationOf(declaration);
+    if (!implementation) return UNKNOWN;
+    if (ts.isConstructorDeclaration(implementation)) return { kind: 'construction', declaration: implementation.parent };
+    return { kind: 'functions', functions: [implementation, ...overridesOf(implementation, program)] };
+  }
+  const symbol = symbolOfDeclaration(declaration, checker);
+  if (!symbol) return UNKNOWN;
+  if (isPlatformFile(file, program)) return { kind: 'platform', name: platformName(symbol, checker) };
+  const inherited = inheritedPlatformMember(declaration, symbol, program);
+  return inherited ? { kind: 'platform', name: inherited } : UNKNOWN;
+}
+
+/** The declaration with the code: itself, or the implementation of an overload signature. */
+function implementationOf(declaration: ts.Declaration): FunctionBody | undefined {
+  if (ts.isFunctionLike(declaration) && 'body' in declaration && declaration.body) return declaration as FunctionBody;
+  const siblings = (declaration as { symbol?: ts.Symbol }).symbol?.declarations ?? [];
+  return siblings.find((sibling): sibling is FunctionBody => ts.isFunctionLike(sibling) && 'body' in sibling && sibling.body !== undefined);
+}
+
+function symbolOfDeclaration(declaration: ts.Declaration, checker: ts.TypeChecker): ts.Symbol | undefined {
+  const own = (declaration as { symbol?: ts.Symbol }).symbol;
+  if (own) return own;
+  const name = ts.getNameOfDeclaration(declaration);
+  return name ? checker.getSymbolAtLocation(name) : undefined;
+}
+
+/**
+ * A library's declaration that only narrows a platform method's signature: `@types/pg` declares
+ * `on(event: 'error', …)` on `ClientBase`, which extends Node's `EventEmitter` and runs its `on`.
+ * The member's name, looked up on the owner's base types, resolves to a platform declaration.
+ */
+function inheritedPlatformMember(declaration: ts.Declaration, symbol: ts.Symbol, program: ts.Program): string | undefined {
+  const owner = declaration.parent;
+  if (!owner || !(ts.isClassDeclaration(owner) || ts.isInterfaceDeclaration(owner))) return undefined;
+  const checker = program.getTypeChecker();
+  const ownerSymbol = (owner as { symbol?: ts.Symbol }).symbol;
+  if (!ownerSymbol) return undefined;
+  const seen = new Set<ts.Type>();
+  const visit = (type: ts.Type): string | undefined => {
+    if (seen.has(type) || !type.isClassOrInterface()) return undefined;
+    seen.add(type);
+    for (const base of checker.getBaseTypes(type)) {
+      const member = base.getProperty(symbol.name);
+      const platform = member?.declarations?.find((candidate) => isPlatformFile(candidate.getSourceFile(), program));
+      if (member && platform) return platformName(member, checker);
+      const deeper = visit(base);
+      if (deeper) return deeper;
+    }
+    return undefined;
+  };
+  return visit(checker.getDeclaredTypeOfSymbol(ownerSymbol));
+}
+
+/** The class `super(…)` in a constructor constructs: the one the enclosing class extends. */
+function baseClassOf(call: ts.CallExpression, checker: ts.TypeChecker): ts.ClassLikeDeclaration | undefined {
+  let node: ts.Node | undefined = call.parent;
+  while (node && !ts.isClassLike(node)) node = node.parent;
+  return node ? extendedClass(node, checker) : undefined;
+}
+
+export function extendedClass(declaration: ts.ClassLikeDeclaration, checker: ts.TypeChecker): ts.ClassLikeDeclaration | undefined {
+  const base = declaration.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+  return base ? resolvedSymbolAt(base.expression, checker)?.declarations?.find(ts.isClassLike) : undefined;
+}
+
+const methodsByName = new WeakMap<ts.Program, Map<string, ts.MethodDeclaration[]>>();
+
+/**
+ * Methods of the program's classes that override `method` (a call on the base class may run
+ * them): same name, in a class that extends the method's class, directly or not.
+ */
+function overridesOf(method: FunctionBody, program: ts.Program): FunctionBody[] {
+  if (!ts.isMethodDeclaration(method) || !ts.isClassLike(method.parent) || !ts.isIdentifier(method.name)) return [];
+  const owner = method.parent;
+  const checker = program.getTypeChecker();
+  const candidates = methodIndex(program).get(method.name.text) ?? [];
+  return candidates.filter((candidate): candidate is ts.MethodDeclaration & FunctionBody => {
+    if (candidate === method || !candidate.body) return false;
+    for (let cls = ts.isClassLike(candidate.parent) ? extendedClass(candidate.parent, checker) : undefined, depth = 0; cls && depth < 32; cls = extendedClass(cls, checker), depth++) {
+      if (cls === owner) return true;
+    }
+    return false;
+  });
+}
+
+/** Every method declared in a class of the program, by name: built once per program, on first need. */
+function methodIndex(program: ts.Program): Map<string, ts.MethodDeclaration[]> {
+  const known = methodsByName.get(program);
+  if (known) return known;
+  const index = new Map<string, ts.MethodDeclaration[]>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isMethodDeclaration(node) && ts.isClassLike(node.parent) && ts.isIdentifier(node.name)) {
+      const list = index.get(node.name.text) ?? [];
+      list.push(node);
+      index.set(node.name.text, list);
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const file of program.getSourceFiles()) if (isProgramFile(file, program)) visit(file);
+  methodsByName.set(program, index);
+  return index;
+}
