@@ -15,15 +15,23 @@ import type { OwnershipContext } from './values.js';
 
 /**
  * Calls that report failure by rejecting, never by throwing: a query on the connection (the
- * drivers build its promise first), `.then/.catch/.finally` on a promise, an `async` function. Their exception comes
- * at the `await`, where the message names the same call.
+ * drivers build its promise first), another acquisition of a promise API (pg-pool's `connect`,
+ * mysql2's and mariadb's `getConnection`, generic-pool's `acquire`, knex's `transaction` each do
+ * their work inside the promise they return), `.then/.catch/.finally` on a promise, an `async`
+ * function. Their exception comes at the `await`, where the message names the same call.
  */
 export function withoutSyncThrow(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState, effect: StepEffect): StepEffect {
   if (effect.thrown === undefined || effect.normal === undefined) return effect;
   const receiver = callReceiver(node);
   const chained = receiver !== undefined && isPromiseChainCall(node, skipOuterExpressions(node.expression)) && isThenableType(context.checker, receiver);
-  const safe = chained || isQueryOn(context, node, state) || callsAsyncFunction(context, node) || makesLibraryIterator(context, node);
+  const safe =
+    chained || isQueryOn(context, node, state) || acquiresByPromise(context, node) || callsAsyncFunction(context, node) || makesLibraryIterator(context, node);
   return safe ? { ...effect, thrown: undefined } : effect;
+}
+
+/** `pool.connect()` of a promise API (another acquisition beside the one followed). */
+function acquiresByPromise(context: OwnershipContext, node: ts.CallExpression): boolean {
+  return context.model.isCandidate(node) && context.model.matchAcquisition(node)?.pending === true;
 }
 
 const ITERATOR_FACTORIES = new Set(['values', 'keys', 'entries']);

@@ -21,6 +21,7 @@ import {
   isLocalSymbol,
   isResource,
   destructuredPairs,
+  isPromiseCombinatorCall,
   promiseCombinatorEntries,
   mayHoldResource,
   type OwnershipContext,
@@ -280,9 +281,9 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
   }
   for (const argument of node.arguments) {
     const value = skipOuterExpressions(argument);
-    // A promise of a connection handed to another call (other than `Promise.all([pool.connect(), …])`)
-    // is the callee's to await, and so to release.
-    if (state.status === 'pending' && mayHoldResource(context, value, state) && !promiseCombinatorEntries(node)) {
+    // A promise of a connection handed to another call (other than `Promise.all([pool.connect(), …])`
+    // or `Promise.all(pending)`) is the callee's to await, and so to release.
+    if (state.status === 'pending' && mayHoldResource(context, value, state) && !isPromiseCombinatorCall(node)) {
       return unchanged(withStatus(state, 'transferred'));
     }
     if (isReleasingClosureValue(context, value, state) || isReleaseMethodReference(context, value, state)) {
@@ -319,11 +320,19 @@ function awaitValue(context: OwnershipContext, node: ts.AwaitExpression, state: 
     if (returnsNever(context, node)) return { thrown: state };
   }
   if (state.status !== 'pending' || !mayHoldResource(context, node.expression, state)) return unchanged(state);
+  // `Promise.allSettled(…)` fulfils with `{ status, value }` records the analysis does not follow
+  // into; it never rejects.
+  if (ts.isCallExpression(awaited) && isPromiseCombinatorCall(awaited) && calledMethodName(awaited) === 'allSettled') {
+    return { normal: untracked(state, node), thrown: withStatus(state, 'unacquired') };
+  }
   // The promise settles: fulfilled, the connection is ours; rejected, there is none — unless the
-  // rejection came from another entry of `Promise.all([…])`, and the connection arrives anyway.
+  // rejection came from another promise combined with it, and the connection arrives anyway: one
+  // of several acquired together (`ids.map(() => pool.connect())`), or another entry of
+  // `Promise.all([…])` that may reject (an entry that handles its own failure cannot).
   const entries = ts.isCallExpression(awaited) ? promiseCombinatorEntries(awaited) : undefined;
-  const othersMayReject = entries !== undefined && entries.length > 1;
-  return { normal: withStatus(state, 'held'), thrown: othersMayReject ? state : withStatus(state, 'unacquired') };
+  const others = entries?.filter((entry) => !mayHoldResource(context, entry, state)) ?? [];
+  const lostWithOthers = context.tracked.several === true || others.some((entry) => context.throwPolicy.mayReject(entry));
+  return { normal: withStatus(state, 'held'), thrown: lostWithOthers ? state : withStatus(state, 'unacquired') };
 }
 
 function returnValue(

@@ -19,6 +19,11 @@ export interface TrackedResource {
   readonly releasers?: ReadonlySet<ts.Symbol>;
   /** Lent by code that gives it back itself (see `Acquisition.borrowed`): nothing here may keep it. */
   readonly borrowed?: boolean;
+  /**
+   * Several resources taken at once (`await Promise.all(ids.map(() => pool.connect()))`): when one
+   * of them fails, those that arrived are lost with the rejection.
+   */
+  readonly several?: boolean;
 }
 
 /**

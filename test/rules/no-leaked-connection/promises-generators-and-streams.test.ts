@@ -10,6 +10,58 @@ import { runWithExpectedFixes } from '../expected-fixes.js';
 import { bad, type Invalid, leak, ok, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
+
+  // --- several acquisitions at once: the safe variants ----------------------------------------
+  ok('pg: Promise.allSettled of two acquisitions never rejects (what it fulfils with is not followed)', {
+    preset: 'pg',
+    body: `
+      export async function both() {
+        const results = await Promise.allSettled([pool.connect(), pool.connect()]);
+        for (const result of results) if (result.status === 'fulfilled') result.value.release();
+      }`,
+  }),
+  ok('pg: Promise.all of acquisitions that each handle their own failure cannot reject', {
+    preset: 'pg',
+    body: `
+      export async function both() {
+        const [a, b] = await Promise.all([pool.connect().catch(() => undefined), pool.connect().catch(() => undefined)]);
+        try {
+          await a?.query('SELECT 1');
+        } finally {
+          a?.release();
+          b?.release();
+        }
+      }`,
+  }),
+  ok('pg: one client per id, each taken, used and released in its own callback', {
+    preset: 'pg',
+    body: `
+      export async function touchAll(ids: string[]) {
+        await Promise.all(
+          ids.map(async (id) => {
+            const client = await pool.connect();
+            try {
+              await client.query('UPDATE t SET touched = now() WHERE id = $1', [id]);
+            } finally {
+              client.release();
+            }
+          }),
+        );
+      }`,
+  }),
+  ok('pg: a generator that releases in finally what a retrying helper acquired', {
+    preset: 'pg',
+    body: `
+      declare function withRetry<T>(attempt: () => Promise<T>): Promise<T>;
+      export async function* pages(count: number) {
+        const client = await withRetry(() => pool.connect());
+        try {
+          for (let page = 0; page < count; page++) yield await client.query('SELECT $1::int AS page', [page]);
+        } finally {
+          client.release();
+        }
+      }`,
+  }),
   // An async function never throws at its call: its failures reject the promise `.finally` waits on.
   ok('realworld: an async helper called with .finally(() => client.release()) chained on its promise', {
     preset: 'pg',
@@ -174,6 +226,77 @@ const valid: Valid[] = [
 ];
 
 const invalid: Invalid[] = [
+
+  // --- several acquisitions at once ---------------------------------------------------------------
+  bad('pg: Promise.all over ids.map of acquisitions: when one fails, those that arrived are lost', {
+    preset: 'pg',
+    messageId: 'leakedOnException',
+    at: 'ids.map(',
+    acquire: 'ids.map(…)',
+    body: `
+      export async function copyAll(ids: string[]) {
+        const clients = await Promise.all(ids.map(() => pool.connect()));
+        try {
+          await Promise.all(clients.map((client) => client.query('SELECT 1')));
+        } finally {
+          for (const client of clients) client.release();
+        }
+      }`,
+    path: (line) => `when \`Promise.all(…)\` on line ${line('ids.map(')} throws`,
+  }),
+  bad('pg: ids.map of an async callback that acquires and returns the client: each is the caller\'s to release', {
+    preset: 'pg',
+    messageId: 'leakedOnException',
+    at: 'ids.map(',
+    acquire: 'ids.map(…)',
+    body: `
+      export async function openAll(ids: string[]) {
+        const clients = await Promise.all(
+          ids.map(async (id) => {
+            const client = await pool.connect();
+            return client;
+          }),
+        );
+        try {
+          return clients.length;
+        } finally {
+          clients.forEach((client) => client.release());
+        }
+      }`,
+    path: (line) => `when \`Promise.all(…)\` on line ${line('const clients = await Promise.all(')} throws`,
+  }),
+
+  // --- generators ---------------------------------------------------------------------------------
+  bad('pg: an async generator releases after its for await loop, with no finally: the consumer may stop early', {
+    preset: 'pg',
+    messageId: 'leaked',
+    body: `
+      declare function stream(client: PoolClient): AsyncIterable<unknown>;
+      export async function* rows() {
+        const client = await pool.connect();
+        for await (const row of stream(client)) {
+          yield row;
+        }
+        client.release();
+      }`,
+    path: (line) => `when the consumer stops iterating at the \`yield\` on line ${line('yield row')}`,
+  }),
+  bad('pg: an async generator holds what a retrying helper acquired in an arrow across its yield', {
+    preset: 'pg',
+    messageId: 'leaked',
+    at: 'withRetry(',
+    acquire: 'withRetry(…)',
+    body: `
+      declare function withRetry<T>(attempt: () => Promise<T>): Promise<T>;
+      export async function* pages(count: number) {
+        const client = await withRetry(() => pool.connect());
+        for (let page = 0; page < count; page++) {
+          yield await client.query('SELECT $1::int AS page', [page]);
+        }
+        client.release();
+      }`,
+    path: (line) => `when the consumer stops iterating at the \`yield\` on line ${line('yield await')}`,
+  }),
   // --- promises -------------------------------------------------------------------------------
   {
     name: 'pg: two connections acquired together: each leaks when the other acquisition fails',
@@ -187,8 +310,9 @@ const invalid: Invalid[] = [
           target.release();
         }
       }`),
+    // pg-pool's connect() rejects rather than throws: each is lost when the other's promise rejects.
     errors: [
-      leak('pg', 2, 'leakedOnException', `when \`pool.connect()\` on line ${fileLine(2)} throws`),
+      leak('pg', 2, 'leakedOnException', `when \`Promise.all(…)\` on line ${fileLine(2)} throws`),
       leak('pg', 2, 'leakedOnException', `when \`Promise.all(…)\` on line ${fileLine(2)} throws`),
     ],
   },
