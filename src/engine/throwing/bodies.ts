@@ -4,10 +4,11 @@
  * does — read from the body: a `throw`, or an operation that may throw and that no `catch` of the
  * same function catches. The operations are judged by the analysis that asks (`judge`), so a
  * function that calls another is as precise as that call. Computed on first use and cached;
- * recursion and mutual recursion are a fixpoint: a function met again while it is being summarised
- * is assumed not to throw, and a summary that relied on such an assumption is kept only once the
- * function it assumed is done (a summary that throws is kept at once: the assumption only ever
- * removes throws).
+ * recursion and mutual recursion are a least fixpoint: a summary met again while it is being
+ * computed is assumed not to throw. A summary that throws is final at once (the assumption only
+ * ever removes throws); one that does not, but rested on an assumption, is provisional — reused
+ * while the summaries it assumed are still under way, final once they all turn out not to throw,
+ * dropped (and computed again on demand) if one of them throws.
  */
 import ts from 'typescript';
 import { isAsyncFunction } from '../ast.js';
@@ -38,8 +39,14 @@ interface Frame {
   readonly assumed: Set<string>;
 }
 
+interface Provisional {
+  /** Summaries under way this one assumed do not throw: it holds only if none of them does. */
+  readonly assumed: Set<string>;
+}
+
 export class BodySummaries {
   private readonly known = new Map<string, Verdict>();
+  private readonly provisional = new Map<string, Provisional>();
   private readonly stack: Frame[] = [];
   private readonly ids = new WeakMap<ts.Node, number>();
 
@@ -86,9 +93,15 @@ export class BodySummaries {
 
   private summary(node: ts.Node, mode: SummaryMode, compute: () => Verdict): Verdict {
     const key = `${this.idOf(node)}:${mode}`;
+    const current = this.stack[this.stack.length - 1];
     if (this.known.has(key)) return this.known.get(key);
+    const pending = this.provisional.get(key);
+    if (pending) {
+      for (const assumed of pending.assumed) current?.assumed.add(assumed);
+      return undefined;
+    }
     if (this.stack.some((frame) => frame.key === node && frame.mode === mode)) {
-      this.stack[this.stack.length - 1]?.assumed.add(key);
+      current?.assumed.add(key);
       return undefined;
     }
     if (this.stack.length >= MAX_DEPTH) return 'unknown';
@@ -101,10 +114,33 @@ export class BodySummaries {
       this.stack.pop();
     }
     frame.assumed.delete(key);
-    if (verdict !== undefined || frame.assumed.size === 0) this.known.set(key, verdict);
+    this.settle(key, verdict, frame.assumed);
+    if (verdict === undefined && frame.assumed.size > 0) this.provisional.set(key, { assumed: frame.assumed });
+    else this.known.set(key, verdict);
     const parent = this.stack[this.stack.length - 1];
     if (parent) for (const assumed of frame.assumed) parent.assumed.add(assumed);
     return verdict;
+  }
+
+  /**
+   * A summary others assumed not to throw is done: if it throws, what they concluded from the
+   * assumption is dropped; if not, they now rest on what it rested on (`itsAssumptions`), and one
+   * that rests on nothing is final.
+   */
+  private settle(key: string, verdict: Verdict, itsAssumptions: ReadonlySet<string>): void {
+    for (const [other, { assumed }] of this.provisional) {
+      if (!assumed.has(key)) continue;
+      if (verdict !== undefined) {
+        this.provisional.delete(other);
+        continue;
+      }
+      assumed.delete(key);
+      for (const inherited of itsAssumptions) assumed.add(inherited);
+      if (assumed.size === 0) {
+        this.provisional.delete(other);
+        this.known.set(other, undefined);
+      }
+    }
   }
 
   private idOf(node: ts.Node): number {

@@ -145,12 +145,19 @@ export function extendedClass(declaration: ts.ClassLikeDeclaration, checker: ts.
 }
 
 const methodsByName = new WeakMap<ts.Program, Map<string, ts.MethodDeclaration[]>>();
+const overrides = new WeakMap<FunctionBody, FunctionBody[]>();
 
 /**
  * Methods of the program's classes that override `method` (a call on the base class may run
- * them): same name, in a class that extends the method's class, directly or not.
+ * them): same name, in a class that extends the method's class, directly or not. Cached per method.
  */
 function overridesOf(method: FunctionBody, program: ts.Program): FunctionBody[] {
+  let found = overrides.get(method);
+  if (!found) overrides.set(method, (found = findOverrides(method, program)));
+  return found;
+}
+
+function findOverrides(method: FunctionBody, program: ts.Program): FunctionBody[] {
   if (!ts.isMethodDeclaration(method) || !ts.isClassLike(method.parent) || !ts.isIdentifier(method.name)) return [];
   const owner = method.parent;
   const checker = program.getTypeChecker();

@@ -231,6 +231,29 @@ const invalid: Invalid[] = [
   leaksWhen('pg: an async helper that can fail rejects at its await', { between: 'await settle(id);', call: 'settle(…)', declarations: 'async function settle(text: string): Promise<number> {\n      return JSON.parse(text) as number;\n    }', where: ' (it throws on line LINE(return JSON.parse))' }),
   leaksWhen('pg: a recursive helper that throws at the bottom', { between: 'console.log(countdown(count));', call: 'countdown(…)', declarations: "function countdown(n: number): number {\n      if (n < 0) throw new Error('below zero');\n      return n === 0 ? 0 : countdown(n - 1);\n    }", where: ' (it throws on line LINE(below zero))' }),
   leaksWhen('pg: mutually recursive helpers, one of which throws', { between: 'console.log(isEven(count));', call: 'isEven(…)', declarations: "function isEven(n: number): boolean {\n      return n === 0 ? true : isOdd(n - 1);\n    }\n    function isOdd(n: number): boolean {\n      if (n < 0) throw new Error('negative');\n      return n === 0 ? false : isEven(n - 1);\n    }", where: ' (it throws on line LINE(negative))' }),
+  bad('pg: mutual recursion judged in either order: g throws through f, though f was asked about first (while g was assumed not to throw)', {
+    preset: 'pg',
+    messageId: 'leakedOnException',
+    body: `
+      function f(n: number): void {
+        g(n - 1);
+        if (n < 0) throw new RangeError('negative');
+      }
+      function g(n: number): void {
+        if (n > 0) f(n);
+      }
+      export async function touch(count: number) {
+        const client = await pool.connect();
+        try {
+          f(count);
+        } catch {
+          // f's failure is handled here
+        }
+        g(count);
+        client.release();
+      }`,
+    path: (line) => `when \`g(…)\` on line ${line('  g(count);')} throws (it throws on line ${line("throw new RangeError('negative')")})`,
+  }),
   bad('pg: a constructor that validates its argument', {
     preset: 'pg',
     messageId: 'leakedOnException',
