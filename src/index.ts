@@ -22,7 +22,7 @@ function readPackageVersion(): string {
 }
 
 /** The shapes of `settings['connection-leaks']` and of the audit's `--resources` file, for typed configs. */
-export type { ResourcesConfig, UserCallbackAcquire, UserResourceDefinition } from './config/resources.js';
+export type { ResourcesConfig, UserCallbackAcquire, UserResourceDefinition, UserStateCheck } from './config/resources.js';
 
 const rules = {
   'no-leaked-connection': noLeakedConnection,

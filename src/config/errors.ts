@@ -4,7 +4,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { presetNames } from '../engine/index.js';
-import { CALLBACK_KEYS, CONFIG_KEYS, RESOURCE_KEYS, TRANSACTION_KEYS } from './schema.js';
+import { CALLBACK_KEYS, CONFIG_KEYS, RESOURCE_KEYS, STATE_CHECK_KEYS, TRANSACTION_KEYS } from './schema.js';
 
 type Segment = string | number;
 
@@ -137,6 +137,11 @@ const EXPECTED: Record<string, string> = {
   'resources/*/pools/*/name/*': 'a type name (a string)',
   'resources/*/pools/*/path': 'a file path (a string)',
   'resources/*/pools/*/package': 'a package name (a string)',
+  'resources/*/resourceTypes': 'an array of type specifiers',
+  'resources/*/resourceTypes/*': 'a type specifier: a type name, or an object with "from" ("file", "lib" or "package") and "name"',
+  'resources/*/stateChecks': 'an array of state checks',
+  'resources/*/stateChecks/*': 'a state check (an object with "name" and "whenTrue")',
+  'resources/*/stateChecks/*/name': 'a property or method name (a non-empty string)',
   'resources/*/callbacks': 'an array of callback forms',
   'resources/*/callbacks/*': 'a callback form (an object with "method" and "resourceParameter")',
   'resources/*/callbacks/*/method': 'a method name (a non-empty string)',
@@ -184,7 +189,10 @@ function knownKeysAt(path: readonly Segment[], data: unknown): readonly string[]
       return CALLBACK_KEYS;
     case 'resources/*/transactions':
       return TRANSACTION_KEYS;
+    case 'resources/*/stateChecks/*':
+      return STATE_CHECK_KEYS;
     case 'resources/*/pools/*':
+    case 'resources/*/resourceTypes/*':
     case 'nonThrowing/*': {
       // A type specifier: the keys of the shape its `from` names.
       const from = (valueAt(data, path) as { from?: unknown }).from;

@@ -6,7 +6,7 @@
 import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import AjvModule, { type ValidateFunction } from 'ajv';
 import { allPresets, builtInPresets, presetNames, type ResourceDefinition } from '../engine/index.js';
-import type { CallbackAcquire, TransactionModel } from '../engine/resources/presets.js';
+import type { CallbackAcquire, StateCheck, TransactionModel } from '../engine/resources/presets.js';
 import { describeErrors } from './errors.js';
 import { resourcesConfigSchema } from './schema.js';
 
@@ -53,6 +53,17 @@ export interface UserResourceDefinition {
   readonly idempotentRelease?: boolean;
   /** Default: none followed; every key of it defaults to [] or false. */
   readonly transactions?: Partial<TransactionModel>;
+  /** Default: []; each check's `on` defaults to `'resource'`. */
+  readonly stateChecks?: readonly UserStateCheck[];
+  /** Default: []. */
+  readonly resourceTypes?: readonly TypeOrValueSpecifier[];
+}
+
+/** A state check as users write it: `on` defaults to the resource. */
+export interface UserStateCheck {
+  readonly name: string;
+  readonly on?: StateCheck['on'];
+  readonly whenTrue: StateCheck['whenTrue'];
 }
 
 /** `settings['connection-leaks']`, and the audit's `--resources` file. */
@@ -171,6 +182,8 @@ export function withDefaults(resource: UserResourceDefinition): ResourceDefiniti
     commits: resource.commits ?? [],
     lazyQueries: resource.lazyQueries ?? false,
     idempotentRelease: resource.idempotentRelease ?? false,
+    stateChecks: (resource.stateChecks ?? []).map((check): StateCheck => ({ name: check.name, on: check.on ?? 'resource', whenTrue: check.whenTrue })),
+    resourceTypes: resource.resourceTypes ?? [],
     ...(resource.transactions
       ? {
           transactions: {

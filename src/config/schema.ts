@@ -27,7 +27,11 @@ export const RESOURCE_KEYS = [
   'lazyQueries',
   'idempotentRelease',
   'transactions',
+  'stateChecks',
+  'resourceTypes',
 ] as const;
+
+export const STATE_CHECK_KEYS = ['name', 'on', 'whenTrue'] as const;
 
 export const TRANSACTION_KEYS = ['begin', 'end', 'sql', 'discardingReleases', 'releaseWithArgumentDiscards', 'activeChecks'] as const;
 
@@ -90,6 +94,19 @@ const transactionSchema = {
   },
 };
 
+const stateCheckSchema = {
+  description:
+    "A property or method whose value says whether the resource is still held (TypeORM's `runner.isReleased`): a branch that contradicts the path's state is not taken.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'whenTrue'],
+  properties: {
+    name: { description: 'The property, or the method called with no arguments (with the resource as its argument for `on: "pool"`).', type: 'string', minLength: 1 },
+    on: { description: 'Whose member it is: the resource\'s (the default) or the pool\'s (`pool.isBorrowedResource(resource)`).', type: 'string', enum: ['resource', 'pool'], default: 'resource' },
+    whenTrue: { description: 'What a true value means: the resource was given back (`released`) or is still held (`held`).', type: 'string', enum: ['released', 'held'] },
+  },
+};
+
 const resourceSchema = {
   description: 'A pooled resource of your own: the types of its pools, how a resource is taken from them and how it is given back.',
   type: 'object',
@@ -144,6 +161,17 @@ const resourceSchema = {
     lazyQueries: flag('The promise-like values the resource\'s methods return are lazy builders that run nothing until awaited (knex): then only the `queries` named are queries.'),
     idempotentRelease: flag('Giving the resource back twice is harmless (the second release does nothing): no-use-after-release then reports a use after release, but not a second release.'),
     transactions: { $ref: '#/definitions/transactions' },
+    resourceTypes: {
+      ...typeOrValueSpecifiersSchema,
+      description:
+        'Types of the resource itself (a connection, a session): a function with a parameter of one was lent it by its caller, so no-unawaited-query reports a query it leaves running. Default: none.',
+    },
+    stateChecks: {
+      description: "Properties or methods that tell whether the resource is still held (`isReleased`, `hasEnded`). Default: none.",
+      type: 'array',
+      items: { $ref: '#/definitions/stateCheck' },
+      default: [],
+    },
   },
 };
 
@@ -178,5 +206,6 @@ export const resourcesConfigSchema = {
     resource: resourceSchema,
     callback: callbackSchema,
     transactions: transactionSchema,
+    stateCheck: stateCheckSchema,
   },
 };

@@ -124,6 +124,15 @@ function raceReport(race: QueryRace, verdict: AcquisitionVerdict): Finding {
   return { rule: 'no-unawaited-query', node, messageId, data: { ...data, exit } };
 }
 
+/** A query left running on a connection the function was lent, as it leaves (`unawaitedOnLentConnection`). */
+export function lentRaceFinding(race: QueryRace, fn: ts.Node, resource: string): Finding | undefined {
+  const { query, point } = race;
+  if (point.kind === 'release' || query.droppedBy) return undefined;
+  const exit = describeExit(point.kind, 'at' in point ? point.at : undefined, fn);
+  const cause = query.thrownAt && point.kind !== 'throw' ? `, on the path ${describeExceptionPath(query.thrownAt)}` : '';
+  return { rule: 'no-unawaited-query', node: query.query, messageId: 'unawaitedOnLentConnection', data: { query: describeOperation(query.query), resource, exit, cause } };
+}
+
 /** Escapes the user wrote (not the shapes the analysis merely stops following). */
 export function escapeFindings(verdict: AcquisitionVerdict): Finding[] {
   const { acquisition } = verdict;

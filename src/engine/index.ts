@@ -1,14 +1,16 @@
 import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import ts from 'typescript';
 import { AWAITED, EVERY_CALL, type FunctionContainer, graphOf, type ThrowModel, type ThrowPolicy } from './cfg/index.js';
-import { type AcquisitionVerdict, followAcquisition, followResource } from './dataflow/analyze.js';
+import { type AcquisitionVerdict, chooseRaces, followAcquisition, followResource } from './dataflow/analyze.js';
+import type { OwnershipState } from './dataflow/state.js';
+import { lentConnections } from './lentConnections.js';
 import type { FlowServices } from './dataflow/values.js';
 import { AcquirerSummaries } from './summaries/acquirers.js';
 import { type ParameterFlow, SummaryCache } from './summaries/index.js';
-import { escapeFindings, type Finding, leakFinding, misuseFindings, openTransactionFindings, raceFindings, type RuleName } from './findings.js';
+import { escapeFindings, type Finding, leakFinding, lentRaceFinding, misuseFindings, openTransactionFindings, raceFindings, type RuleName } from './findings.js';
 import { floatingPoolQueries } from './poolQueries.js';
 import { callbackFormAcquisitions, promiseChainAcquisition } from './resources/callbacks.js';
-import { handedBackAcquisition, mayHandBack } from './resources/handedBack.js';
+import { handedBackAcquisition, mayHandBack, resolvedAcquisition } from './resources/handedBack.js';
 import { type Acquisition, ResourceModel } from './resources/model.js';
 import type { ResourceDefinition } from './resources/presets.js';
 import { inferredThrowPolicy } from './throwing/index.js';
@@ -115,13 +117,31 @@ function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: Engine
   }
   const findings = [
     ...verdicts.flatMap((verdict) => leakFinding(verdict, services)),
-    ...distinctByNode(verdicts.flatMap((verdict) => raceFindings(verdict, checker))),
+    ...distinctByNode([...verdicts.flatMap((verdict) => raceFindings(verdict, checker)), ...lentConnectionFindings(sourceFile, verdicts, policy, services, failures)]),
     ...poolQueryFindings(sourceFile, program, model, failures),
     ...distinctByNode(verdicts.flatMap(escapeFindings)),
     ...distinctByNode(verdicts.flatMap(misuseFindings)),
     ...distinctByNode(verdicts.flatMap(openTransactionFindings)),
   ];
   return { verdicts, findings: [...findings, ...failures] };
+}
+
+/**
+ * Queries left running on the connections the file's functions were lent (see `lentConnections.ts`):
+ * each parameter followed from a held state, only its races kept.
+ */
+function lentConnectionFindings(sourceFile: ts.SourceFile, verdicts: readonly AcquisitionVerdict[], policy: ThrowPolicy, services: FlowServices, failures: Finding[]): Finding[] {
+  const followedElsewhere = new Set<ts.Node>(verdicts.filter((verdict) => verdict.acquisition.received).map((verdict) => verdict.acquisition.event));
+  return lentConnections(sourceFile, services.model.definitions, services.program, followedElsewhere).flatMap((lent) => {
+    try {
+      const held: OwnershipState = { status: 'held', aliases: new Set([lent.symbol]), viaException: false, facts: new Map() };
+      const flow = followResource(graphOf(lent.fn, policy), lent.tracked, services, held);
+      return chooseRaces(flow.races).flatMap((race) => lentRaceFinding(race, lent.fn, lent.tracked.resource.name) ?? []);
+    } catch (error) {
+      failures.push(...analysisFailed(lent.parameter, error));
+      return [];
+    }
+  });
 }
 
 function poolQueryFindings(sourceFile: ts.SourceFile, program: ts.Program, model: ResourceModel, failures: Finding[]): Finding[] {
@@ -210,7 +230,7 @@ function findAcquisitions(sourceFile: ts.SourceFile, model: ResourceModel, acqui
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
       try {
         if (ts.isCallExpression(node)) found.push(...acquisitionsAt(node, model, acquirers, checker));
-        else found.push(...[acquirers.acquisitionOfNew(node) ?? []].flat());
+        else found.push(...[acquirers.acquisitionOfNew(node) ?? resolvedAcquisition(node, model) ?? []].flat());
       } catch (error) {
         failures.push(...analysisFailed(node, error));
       }

@@ -38,6 +38,8 @@ export const noUnawaitedQueryMessages = {
     '`{{query}}` is not awaited before {{exit}}{{cause}}, and then `{{lender}}` gives the {{resource}} connection it lent back to the pool: the next borrower gets a connection still running this query, and its error goes unhandled. Await the query before the callback returns.',
   unawaitedInCallback:
     '`{{query}}` runs in a callback whose promise `{{callee}}` ignores, so the query is still running when {{race}}{{cause}}, and its error goes unhandled. Await each query in a `for…of` loop, or `await Promise.all(…)` over `.map(…)`.',
+  unawaitedOnLentConnection:
+    '`{{query}}` on the {{resource}} connection this function was lent is not awaited before {{exit}}{{cause}}: the caller may give the connection back to the pool while the query still runs, and its error goes unhandled. Await it, or return its promise.',
   floatingPoolQuery:
     'The promise of `{{query}}` is dropped: its error goes unhandled and the caller cannot know when the query has run. Await it, or return its promise.',
   floatingPoolQueryInCallback:

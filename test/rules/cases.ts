@@ -55,7 +55,20 @@ export function dedent(text: string): string {
 }
 
 /** How each preset acquires and releases, for cases written once for every preset. */
-export const idioms: Record<Preset, { acquire: string; call: string; release: (name: string) => string; query: (name: string) => string }> = {
+export const idioms: Record<
+  Preset,
+  {
+    acquire: string;
+    call: string;
+    release: (name: string) => string;
+    query: (name: string) => string;
+    /**
+     * What makes the resource hold a connection, to write on the acquiring line: nothing, but for
+     * TypeORM, whose runner takes one only on `connect()` or its first query.
+     */
+    connected?: (name: string) => string;
+  }
+> = {
   pg: {
     acquire: 'await pool.connect()',
     call: 'pool.connect()',
@@ -79,6 +92,7 @@ export const idioms: Record<Preset, { acquire: string; call: string; release: (n
     call: 'dataSource.createQueryRunner()',
     release: (name) => `await ${name}.release()`,
     query: (name) => `${name}.query('select 1')`,
+    connected: (name) => `await ${name}.connect();`,
   },
   mariadb: {
     acquire: 'await pool.getConnection()',
@@ -109,4 +123,14 @@ export const idioms: Record<Preset, { acquire: string; call: string; release: (n
 };
 
 export const presets: readonly Preset[] = ['pg', 'mysql2', 'generic-pool', 'typeorm'];
+
+/**
+ * `const conn = …;` holding a connection: the acquisition, and for TypeORM its `connect()` on the
+ * next line, indented by `indent` spaces (the column the template puts the acquisition at).
+ */
+export function acquiredInto(preset: Preset, name: string, indent: number): string {
+  const { acquire, connected } = idioms[preset];
+  const declaration = `const ${name} = ${acquire};`;
+  return connected ? `${declaration}\n${' '.repeat(indent)}${connected(name)}` : declaration;
+}
 

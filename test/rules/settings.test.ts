@@ -67,8 +67,30 @@ describe("settings['connection-leaks']: every mistake is one line naming its key
     [
       'an unknown key in a resource',
       withResource({ timeout: 5 }),
-      `${P}.resources[0]: unknown key "timeout"; known keys: name, pools, acquire, callbacks, release, poolRelease, queries, poolQueries, releaseToOwnPool, connectsLazily, asyncRelease, suggestUsing, commits, lazyQueries, idempotentRelease, transactions`,
+      `${P}.resources[0]: unknown key "timeout"; known keys: name, pools, acquire, callbacks, release, poolRelease, queries, poolQueries, releaseToOwnPool, connectsLazily, asyncRelease, suggestUsing, commits, lazyQueries, idempotentRelease, transactions, stateChecks, resourceTypes`,
     ],
+    ['stateChecks not an array', withResource({ stateChecks: { name: 'isReleased' } }), `${P}.resources[0].stateChecks: must be an array of state checks`],
+    [
+      'a state check without whenTrue',
+      withResource({ stateChecks: [{ name: 'isReleased' }] }),
+      `${P}.resources[0].stateChecks[0]: missing required key "whenTrue"`,
+    ],
+    [
+      'an unknown key in a state check',
+      withResource({ stateChecks: [{ name: 'isReleased', whenTrue: 'released', of: 'pool' }] }),
+      `${P}.resources[0].stateChecks[0]: unknown key "of"; known keys: name, on, whenTrue`,
+    ],
+    [
+      'a state check whenTrue that is not a state',
+      withResource({ stateChecks: [{ name: 'isReleased', whenTrue: 'free' }] }),
+      `${P}.resources[0].stateChecks[0].whenTrue: must be "released" or "held"`,
+    ],
+    [
+      'a state check with an empty name',
+      withResource({ stateChecks: [{ name: '', whenTrue: 'held' }] }),
+      `${P}.resources[0].stateChecks[0].name: must be a property or method name (a non-empty string)`,
+    ],
+    ['resourceTypes not an array', withResource({ resourceTypes: 'DbConnection' }), `${P}.resources[0].resourceTypes: must be an array of type specifiers`],
     ['acquire as a string', withResource({ acquire: 'lease' }), `${P}.resources[0].acquire: must be an array of method names`],
     [
       'an unknown key in transactions',
@@ -187,6 +209,8 @@ describe("settings['connection-leaks']: what the rules look for", () => {
       commits: [],
       lazyQueries: false,
       idempotentRelease: false,
+      stateChecks: [],
+      resourceTypes: [],
     });
   });
 
@@ -212,6 +236,11 @@ describe("settings['connection-leaks']: what the rules look for", () => {
       lazyQueries: true,
       idempotentRelease: true,
       transactions: { begin: ['begin'], end: ['commit', 'abort'], sql: true, discardingReleases: ['discard'], releaseWithArgumentDiscards: true, activeChecks: ['inTransaction'] },
+      stateChecks: [
+        { name: 'isCheckedIn', on: 'resource', whenTrue: 'released' },
+        { name: 'owns', on: 'pool', whenTrue: 'held' },
+      ],
+      resourceTypes: ['JobWorker', { from: 'package', package: 'job-queue', name: 'Worker' }],
     };
     const resources = resourcesFromSettings({ 'connection-leaks': { $schema: './schema.json', presets: ['mysql2', 'pg', 'mysql2'], resources: [full] } });
     expect(resources[0]).toBe(builtInPresets.mysql2);

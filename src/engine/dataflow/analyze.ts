@@ -9,6 +9,7 @@ import { type Misuse, misuseAfterRelease } from './misuse.js';
 import { type OpenTransaction, openAtExit, trackTransaction } from './transactions.js';
 import { exitRaces, queriesOnException, type QueryRace, trackQueries } from './queries.js';
 import { isOwned, type LeakPath, type OwnershipState, stateKey, UNACQUIRED } from './state.js';
+import { RoundSchedule } from './schedule.js';
 import { applyStep, type StepEffect } from './transfer.js';
 import type { FlowServices, OwnershipContext } from './values.js';
 
@@ -95,6 +96,7 @@ export function followResource(
   const liveFacts = liveConditionVariables(graph, context.conditionVariables, (test) => conditionVariable(context, test));
   const seen = graph.nodes.map(() => new Set<string>());
   const queued: OwnershipState[][] = graph.nodes.map(() => []);
+  const schedule = new RoundSchedule(graph.nodes.length);
   const leaks: LeakPath[] = [];
   const endsOnReturn = new Set<PathEnd>();
   const endsOnThrow = new Set<PathEnd>();
@@ -111,15 +113,15 @@ export function followResource(
       // A lent connection goes back to the pool right after its callback: a transaction still open goes with it.
       const open = tracked.borrowed ? openAtExit(tracked.resource.transactions, state, throwing ? 'throw' : state.returnedAt ? 'return' : 'end', throwing ? state.thrownAt : state.returnedAt) : undefined;
       if (open) openTransactions.push(open);
-      // An exception before a lazy runner connected (or from its failed `connect()`) leaves
-      // nothing to give back. A runner dropped on a normal path is still reported: it was
-      // created to be used, and nothing releases it.
-      if (isOwned(state) && state.dormant && throwing) {
-        endsOnThrow.add('released');
+      // A lazy runner no path connected (or queried) holds no connection: leaving without
+      // releasing it, normally or by an exception (a failed `connect()` included), loses nothing —
+      // unless it was stored where someone else may use it (and so connect it) later.
+      if (isOwned(state) && state.escape && !(state.dormant && throwing)) {
+        stored.lose(state.escape, exitLeak(state, throwing));
         return;
       }
-      if (isOwned(state) && state.escape) {
-        stored.lose(state.escape, exitLeak(state, throwing));
+      if (isOwned(state) && state.dormant) {
+        (throwing ? endsOnThrow : endsOnReturn).add('released');
         return;
       }
       const end = pathEnd(state);
@@ -132,6 +134,7 @@ export function followResource(
     if (seen[target]!.has(key)) return;
     seen[target]!.add(key);
     queued[target]!.push(state);
+    schedule.add(target);
   };
 
   const follow = (edge: Edge, state: OwnershipState | undefined): void => {
@@ -141,37 +144,34 @@ export function followResource(
   };
 
   arrive(graph.entry, initial);
-  // Sweeping the nodes in creation order (close to source order) until nothing is queued visits
-  // a loop body once per round and finds the earliest throwing call first.
-  for (let pending = true; pending; ) {
-    pending = false;
-    for (const node of graph.nodes) {
-      const states = queued[node.id]!;
-      if (states.length === 0) continue;
-      pending = true;
-      queued[node.id] = [];
-      for (const state of states) {
-        if (node.kind !== 'step') {
-          for (const edge of node.successors) follow(edge, state);
-          continue;
-        }
-        const misuse = misuseAfterRelease(context, node.ast!, state);
-        if (misuse) misuses.push(misuse);
-        const owned = applyStep(context, node, state);
-        const queries = trackQueries(context, node, state, owned);
-        const transaction = trackTransaction(context, node.ast!, state, { ...owned, normal: queries.normal, thrown: queries.thrown });
-        const effect: StepEffect = transaction.effect;
-        if (transaction.open) openTransactions.push(transaction.open);
-        races.push(...queries.races);
-        if (effect.leak && state.dormant && effect.leak.exceptional) {
-          // Lost on an exception path before it connected: no connection is lost.
-        } else if (effect.leak && state.escape) stored.lose(state.escape, effect.leak);
-        else if (effect.leak) leaks.push(effect.leak);
-        const escape = effect.normal?.escape;
-        if (escape && effect.normal.status === 'escaped' && state.status !== 'escaped') escapes.set(escape.at, escape);
-        for (const edge of node.successors) {
-          follow(edge, edgeState(edge, node.ast!, effect));
-        }
+  // Node after node in creation order (close to source order), round after round until nothing
+  // is queued: a loop body once per round, and the earliest throwing call first.
+  for (let id = schedule.take(); id !== undefined; id = schedule.take()) {
+    const node = graph.nodes[id]!;
+    const states = queued[id]!;
+    if (states.length === 0) continue;
+    queued[id] = [];
+    for (const state of states) {
+      if (node.kind !== 'step') {
+        for (const edge of node.successors) follow(edge, state);
+        continue;
+      }
+      const misuse = misuseAfterRelease(context, node.ast!, state);
+      if (misuse) misuses.push(misuse);
+      const owned = applyStep(context, node, state);
+      const queries = trackQueries(context, node, state, owned);
+      const transaction = trackTransaction(context, node.ast!, state, { ...owned, normal: queries.normal, thrown: queries.thrown });
+      const effect: StepEffect = transaction.effect;
+      if (transaction.open) openTransactions.push(transaction.open);
+      races.push(...queries.races);
+      if (effect.leak && state.dormant) {
+        // Lost before it connected: no connection is lost.
+      } else if (effect.leak && state.escape) stored.lose(state.escape, effect.leak);
+      else if (effect.leak) leaks.push(effect.leak);
+      const escape = effect.normal?.escape;
+      if (escape && effect.normal.status === 'escaped' && state.status !== 'escaped') escapes.set(escape.at, escape);
+      for (const edge of node.successors) {
+        follow(edge, edgeState(edge, node.ast!, effect));
       }
     }
   }

@@ -10,6 +10,8 @@ import {
   isPromiseChainCall,
   settlementOf,
 } from '../settlement.js';
+import { programFunctionCalled } from '../summaries/callees.js';
+import { queriesParameter } from '../summaries/queryHelpers.js';
 import { COLLECTION_INSERTS } from './collections.js';
 import { isOwned, type OwnershipState } from './state.js';
 import { isLocalSymbol, isPromiseCombinatorCall, isResource, type OwnershipContext, symbolOf } from './values.js';
@@ -291,7 +293,7 @@ function carries(context: OwnershipContext, expression: ts.Expression, query: Fl
  */
 function startedQueries(context: OwnershipContext, ast: ts.Node, state: OwnershipState): FloatingQuery[] {
   if (!ts.isCallExpression(ast)) return [];
-  if (isQueryOn(context, ast, state)) return [{ query: ast, origin: ast, carriers: new Set() }];
+  if (isQueryOn(context, ast, state) || isHelperQueryOn(context, ast, state)) return [{ query: ast, origin: ast, carriers: new Set() }];
   const started: FloatingQuery[] = [];
   const called = functionLiteralOf(ast.expression, context.checker);
   if (called && !called.asteriskToken) started.push(...queriesRunBy(context, called, ast, false, state));
@@ -341,6 +343,17 @@ function queriesRunBy(
     else if (fate === 'awaited' || fate === 'returned') found.push({ query, origin: call, carriers: new Set() });
   }
   return found;
+}
+
+/**
+ * A call of a function of the program that queries the connection it is given and whose promise
+ * waits for that query (`executeQuery(client, sql)`): a query on the connection, for its caller.
+ */
+function isHelperQueryOn(context: OwnershipContext, call: ts.CallExpression, state: OwnershipState): boolean {
+  if (!call.arguments.some((argument) => isResource(context, argument, state))) return false;
+  const callee = programFunctionCalled(call, context.program);
+  if (!callee) return false;
+  return call.arguments.some((argument, index) => isResource(context, argument, state) && queriesParameter(callee, index, context.tracked.resource, context.program));
 }
 
 /**

@@ -2,6 +2,7 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import type { EdgeCondition } from '../cfg/index.js';
 import { contradicts, type Fact, learn, stableFieldOfThis } from './facts.js';
+import { contradictsState, stateTold } from './stateChecks.js';
 import { provesNoTransaction } from './transactions.js';
 import { isOwned, type OwnershipState, withFact, withStatus } from './state.js';
 import { isResource, mayHoldResource, type OwnershipContext, symbolOf } from './values.js';
@@ -12,12 +13,15 @@ import { isResource, mayHoldResource, type OwnershipContext, symbolOf } from './
 
 /**
  * Prunes branches a path cannot take: one proving a live connection falsy or nullish (it is an
- * object), a loop over a collection holding the resource that runs out before reaching it, or
- * one contradicting what the path knows about a local variable.
+ * object), one where the driver's state check contradicts the path (`!runner.isReleased` after
+ * `release()`), a loop over a collection holding the resource that runs out before reaching it,
+ * or one contradicting what the path knows about a local variable.
  */
 export function refine(context: OwnershipContext, state: OwnershipState, condition: EdgeCondition): OwnershipState | undefined {
   const provesAbsent = condition.outcome === 'falsy' || condition.outcome === 'nullish';
   if (isOwned(state) && provesAbsent && isResource(context, condition.test, state)) return undefined;
+  // `if (!runner.isReleased)`: the driver says whether it is still held.
+  if (contradictsState(stateTold(context, condition.test, condition.outcome, state), state)) return undefined;
   if (provesNoTransaction(context, condition.test, condition.outcome, state)) state = { ...state, transaction: undefined };
   // `if (err) return cb(err)` in a callback form: acquiring failed, and there is nothing to give back.
   if (isOwned(state) && reportsFailure(context, condition)) return withStatus(state, 'unacquired');

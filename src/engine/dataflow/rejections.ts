@@ -4,6 +4,7 @@ import { isAsyncFunction, resolvedSymbolAt, skipOuterExpressions } from '../ast.
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import { isDefaultLibraryCall, isPromiseChainCall } from '../settlement.js';
 import { isQueryOn } from './queries.js';
+import { callsStateCheck } from './stateChecks.js';
 import type { OwnershipState } from './state.js';
 import type { StepEffect } from './transfer.js';
 import type { OwnershipContext } from './values.js';
@@ -17,15 +18,20 @@ import type { OwnershipContext } from './values.js';
  * Calls that report failure by rejecting, never by throwing: a query on the connection (the
  * drivers build its promise first), another acquisition of a promise API (pg-pool's `connect`,
  * mysql2's and mariadb's `getConnection`, generic-pool's `acquire`, knex's `transaction` each do
- * their work inside the promise they return), `.then/.catch/.finally` on a promise, an `async`
- * function. Their exception comes at the `await`, where the message names the same call.
+ * their work inside the promise they return), a state check of the resource (`trx.isCompleted()`
+ * reads the driver's bookkeeping), `.then/.catch/.finally` on a promise, an `async` function. Their exception comes at the `await`, where the message names the same call.
  */
 export function withoutSyncThrow(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState, effect: StepEffect): StepEffect {
   if (effect.thrown === undefined || effect.normal === undefined) return effect;
   const receiver = callReceiver(node);
   const chained = receiver !== undefined && isPromiseChainCall(node, skipOuterExpressions(node.expression)) && isThenableType(context.checker, receiver);
   const safe =
-    chained || isQueryOn(context, node, state) || acquiresByPromise(context, node) || callsAsyncFunction(context, node) || makesLibraryIterator(context, node);
+    chained ||
+    isQueryOn(context, node, state) ||
+    acquiresByPromise(context, node) ||
+    callsStateCheck(context, node, state) ||
+    callsAsyncFunction(context, node) ||
+    makesLibraryIterator(context, node);
   return safe ? { ...effect, thrown: undefined } : effect;
 }
 

@@ -3,6 +3,7 @@ import { getWellKnownSymbolPropertyOfType, isThenableType } from 'ts-api-utils';
 import type { CfgNode } from '../cfg/index.js';
 import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
+import { resolvesPromise } from '../resources/handedBack.js';
 import { functionLiteralOf } from '../settlement.js';
 import { constructsWithoutThrowing, withoutImpossibleRejection, withoutSyncThrow } from './rejections.js';
 import { bindIteration, COLLECTION_INSERTS, releasesEveryElement, storeInCollection } from './collections.js';
@@ -242,15 +243,22 @@ function assign(context: OwnershipContext, assignment: ts.BinaryExpression, stat
 
 function call(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): StepEffect {
   if (!isOwned(state)) return unchanged(state);
-  if (state.dormant) {
-    // `runner.connect()` connects when its promise fulfils (see `awaitValue`); any other use of
-    // the runner — a query, handing it to a function — may connect it.
-    if (isConnectCall(context, node, state)) {
-      // Awaited, it connects when the `await` fulfils; left floating, it connects anyway.
-      return isAwaited(node) ? unchanged(state) : { normal: { ...state, dormant: undefined }, thrown: state };
-    }
-    if (usesResource(context, node, state)) state = { ...state, dormant: undefined };
+  if (!state.dormant) return ownedCall(context, node, state);
+  // `runner.connect()` connects when its promise fulfils (see `awaitValue`); any other use of
+  // the runner — a query, handing it to a function — may connect it.
+  if (isConnectCall(context, node, state)) {
+    // Awaited, it connects when the `await` fulfils; left floating, it connects anyway.
+    return isAwaited(node) ? unchanged(state) : { normal: { ...state, dormant: undefined }, thrown: state };
   }
+  if (usesResource(context, node, state)) return ownedCall(context, node, { ...state, dormant: undefined });
+  if (!isHandedTo(context, node, state)) return ownedCall(context, node, state);
+  // A synchronous function it is handed to may start a query on it (and so connect it later),
+  // but cannot have taken a connection by the time it throws: connecting is asynchronous.
+  const effect = ownedCall(context, node, state);
+  return effect.normal && isOwned(effect.normal) ? { ...effect, normal: { ...effect.normal, dormant: undefined } } : effect;
+}
+
+function ownedCall(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): StepEffect {
   // A release that throws (a second `release()` in pg) has still given the resource up.
   if (releasesByMethod(context, node, state) || callsLocalReleaser(context, node, state) || releasesThroughOwner(context, node, state)) {
     const released = withStatus(state, 'released');
@@ -259,6 +267,10 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
   // Giving back another connection of the same kind (`source.release()` next to ours) does not
   // throw: only a second release of the same connection does, and that is not this path's concern.
   if (releasesSameKind(context, node)) return { normal: state };
+  // `resolve(conn)` in a Promise executor hands the connection to whoever awaits the promise.
+  if (resolvesPromise(node, context.checker) && node.arguments.some((argument) => mayHoldResource(context, argument, state))) {
+    return unchanged(withStatus(state, 'transferred'));
+  }
   const stored = !state.escape && storingHelperCall(context, node, state);
   if (stored) return unchanged(stored);
   const merged = mergeIntoObject(context, node, state);
@@ -363,8 +375,11 @@ function usesResource(context: OwnershipContext, node: ts.CallExpression, state:
     const base = skipOuterExpressions(receiver);
     receiver = ts.isPropertyAccessExpression(base) || ts.isElementAccessExpression(base) ? base.expression : undefined;
   }
-  const passed = node.arguments.some((argument) => mayHoldResource(context, argument, state));
-  return passed && (isThenableType(context.checker, node) || isAwaited(node));
+  return isHandedTo(context, node, state) && (isThenableType(context.checker, node) || isAwaited(node));
+}
+
+function isHandedTo(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): boolean {
+  return node.arguments.some((argument) => mayHoldResource(context, argument, state));
 }
 
 function isAwaited(call: ts.CallExpression): boolean {

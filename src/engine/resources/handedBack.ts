@@ -3,10 +3,12 @@
  * connection, whose own result is that connection. `await withRetry(() => pool.connect())`
  * returns the client its callback took (the helper is generic: its result has the type of the
  * callback's); `ids.map(() => pool.connect())` makes one per element, several connections at
- * once, so that when one of them fails the others that arrived are lost. The callback itself is
- * followed on its own (it returns the connection: transferred); this module makes the caller's
- * call the acquisition the caller must release. Asked by `findAcquisitions` for calls that are not
- * a pool's own acquire method.
+ * once, so that when one of them fails the others that arrived are lost; `new Promise((resolve)
+ * => pool.getConnection((err, conn) => resolve(conn)))` hands the connection its executor
+ * received to whoever awaits the promise. The callback itself is followed on its own (it returns
+ * or resolves the connection: transferred); this module makes the caller's call the acquisition
+ * the caller must release. Asked by `findAcquisitions` for calls that are not a pool's own
+ * acquire method, and by the dataflow for `resolve(conn)`.
  */
 import ts from 'typescript';
 import { enclosingContainer, skipOuterExpressions } from '../ast.js';
@@ -59,6 +61,80 @@ function acquisitionIn(expression: ts.Expression, fn: ts.FunctionLikeDeclaration
     return initializer && !ts.isIdentifier(skipOuterExpressions(initializer)) ? acquisitionIn(initializer, fn, model) : undefined;
   }
   return ts.isCallExpression(value) && model.isCandidate(value) ? model.matchAcquisition(value) : undefined;
+}
+
+/**
+ * `new Promise((resolve) => pool.getConnection((err, conn) => … resolve(conn)))`: the promise
+ * fulfils with a connection its executor received from a pool's callback form (or acquired and
+ * awaited itself), and whoever awaits it owns that connection.
+ */
+export function resolvedAcquisition(node: ts.NewExpression, model: ResourceModel): Acquisition | undefined {
+  const executor = promiseExecutor(node, model.checker);
+  const resolve = executor?.parameters[0];
+  if (!executor || !resolve || !ts.isIdentifier(resolve.name)) return undefined;
+  const resolveSymbol = model.checker.getSymbolAtLocation(resolve.name);
+  let resolved: Acquisition | undefined;
+  const visit = (child: ts.Node): void => {
+    if (resolved) return;
+    if (ts.isCallExpression(child) && ts.isIdentifier(child.expression) && model.checker.getSymbolAtLocation(child.expression) === resolveSymbol && child.arguments[0]) {
+      const resource = resourceReceivedAs(child.arguments[0], model) ?? acquisitionIn(child.arguments[0], enclosingFunction(child), model)?.resource;
+      if (resource) resolved = { call: node, event: acquisitionEvent(node), resource, pending: isPendingNew(node), container: enclosingContainer(node), borrowed: false };
+    }
+    ts.forEachChild(child, visit);
+  };
+  visit(executor.body);
+  return resolved;
+}
+
+/** Whether `call` is `resolve(…)` of an executor of `new Promise`: it hands the value on to whoever awaits the promise. */
+export function resolvesPromise(call: ts.CallExpression, checker: ts.TypeChecker): boolean {
+  if (!ts.isIdentifier(call.expression) || !insideExecutorResolving(call, call.expression.text)) return false;
+  const declaration = checker.getSymbolAtLocation(call.expression)?.valueDeclaration;
+  if (!declaration || !ts.isParameter(declaration) || declaration.parent.parameters[0] !== declaration) return false;
+  const executor = declaration.parent;
+  return (ts.isArrowFunction(executor) || ts.isFunctionExpression(executor)) && ts.isNewExpression(executor.parent) && promiseExecutor(executor.parent, checker) === executor;
+}
+
+/** Syntax only: some function around `node` is written as `new Promise((name, …) => …)`. */
+function insideExecutorResolving(node: ts.Node, name: string): boolean {
+  for (let current = node.parent; current && !ts.isSourceFile(current); current = current.parent) {
+    if (!(ts.isArrowFunction(current) || ts.isFunctionExpression(current))) continue;
+    const first = current.parameters[0];
+    const parent = current.parent;
+    if (first && ts.isIdentifier(first.name) && first.name.text === name && ts.isNewExpression(parent) && parent.arguments?.[0] === current) return true;
+  }
+  return false;
+}
+
+/** The executor written in place in `new Promise(executor)` of the standard library. */
+function promiseExecutor(node: ts.NewExpression, checker: ts.TypeChecker): ts.ArrowFunction | ts.FunctionExpression | undefined {
+  const callee = skipOuterExpressions(node.expression);
+  if (!ts.isIdentifier(callee) || callee.text !== 'Promise') return undefined;
+  const declarations = checker.getSymbolAtLocation(callee)?.declarations ?? [];
+  if (!declarations.some((declaration) => declaration.getSourceFile().hasNoDefaultLib || /lib\.[\w.]*\.d\.ts$/.test(declaration.getSourceFile().fileName))) return undefined;
+  return functionLiteral(node.arguments?.[0]);
+}
+
+/** The resource a parameter of a pool's callback form receives (`conn` in `pool.getConnection((err, conn) => …)`). */
+function resourceReceivedAs(value: ts.Expression, model: ResourceModel): Acquisition['resource'] | undefined {
+  const node = skipOuterExpressions(value);
+  const declaration = ts.isIdentifier(node) ? model.checker.getSymbolAtLocation(node)?.valueDeclaration : undefined;
+  if (!declaration || !ts.isParameter(declaration)) return undefined;
+  const callback = declaration.parent;
+  const call = callback.parent;
+  if (!(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)) || !ts.isCallExpression(call) || !model.isCandidate(call)) return undefined;
+  const index = callback.parameters.indexOf(declaration);
+  return model.callbackFormsOf(call).find(({ form }) => form.resourceParameter === index)?.resource;
+}
+
+function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration {
+  let current = node.parent;
+  while (!ts.isFunctionLike(current)) current = current.parent;
+  return current as ts.FunctionLikeDeclaration;
+}
+
+function isPendingNew(node: ts.NewExpression): boolean {
+  return acquisitionEvent(node) === node;
 }
 
 /** `ids.map(fn)` on an array: one value of `fn` per element. */

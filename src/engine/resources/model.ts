@@ -187,7 +187,7 @@ export function callReceiver(call: ts.CallExpression): ts.Expression | undefined
  * `.catch(…)` (which passes a fulfilled connection through), an `await` is the event; without
  * one, the call is — and its value is a promise still to be awaited.
  */
-export function acquisitionEvent(call: ts.CallExpression): ts.Expression {
+export function acquisitionEvent(call: ts.CallExpression | ts.NewExpression): ts.Expression {
   let current: ts.Expression = call;
   for (;;) {
     const parent = current.parent;

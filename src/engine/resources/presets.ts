@@ -71,6 +71,30 @@ export interface ResourceDefinition {
   readonly idempotentRelease?: boolean;
   /** How transactions begin and end on the resource (`no-open-transaction`); none are followed when absent. */
   readonly transactions?: TransactionModel;
+  /**
+   * Properties or methods whose value says whether the resource is still held: a TypeORM runner's
+   * `isReleased`, knex's `trx.isCompleted()`, a MongoDB session's `hasEnded`, generic-pool's
+   * `pool.isBorrowedResource(resource)`. A branch that contradicts what the path knows is not
+   * taken: `if (!runner.isReleased) await runner.release()` releases every runner a path holds.
+   * None when absent.
+   */
+  readonly stateChecks?: readonly StateCheck[];
+  /**
+   * Types of the resource itself (pg's `PoolClient`): a function with a parameter of one was lent
+   * the connection by its caller, who may release it as soon as the function returns, so a query
+   * it leaves running is `no-unawaited-query`'s. None when absent.
+   */
+  readonly resourceTypes?: readonly TypeOrValueSpecifier[];
+}
+
+/** A property or method that tells whether the resource is still held (see `stateChecks`). */
+export interface StateCheck {
+  /** The property, or the method called with no arguments (`on: 'pool'`: with the resource as its argument). */
+  readonly name: string;
+  /** Whose member it is: the resource's own (`runner.isReleased`), or the pool's (`pool.isBorrowedResource(r)`). */
+  readonly on: 'resource' | 'pool';
+  /** What a true value means: the resource was given back, or it is still held. */
+  readonly whenTrue: 'released' | 'held';
 }
 
 /** How a resource's transactions begin and end, and which releases end them by discarding the connection. */
@@ -133,6 +157,7 @@ const pg: ResourceDefinition = {
   asyncRelease: false,
   suggestUsing: false,
   transactions: { begin: [], end: [], sql: true, discardingReleases: [], releaseWithArgumentDiscards: true },
+  resourceTypes: [{ from: 'package', package: 'pg', name: 'PoolClient' }],
 };
 
 /** The promise API (`mysql2/promise`, or `pool.promise()`) and the callback API (`pool.getConnection((err, conn) => …)`). */
@@ -154,6 +179,7 @@ const mysql2: ResourceDefinition = {
   // `release()` on a connection already back in the pool does nothing.
   idempotentRelease: true,
   transactions: { begin: ['beginTransaction'], end: ['commit', 'rollback'], sql: true, discardingReleases: ['destroy'], releaseWithArgumentDiscards: false },
+  resourceTypes: [{ from: 'package', package: 'mysql2', name: 'PoolConnection' }],
 };
 
 const genericPool: ResourceDefinition = {
@@ -171,6 +197,8 @@ const genericPool: ResourceDefinition = {
   connectsLazily: false,
   asyncRelease: true,
   suggestUsing: false,
+  // True while the resource is on loan from that pool.
+  stateChecks: [{ name: 'isBorrowedResource', on: 'pool', whenTrue: 'held' }],
 };
 
 const typeorm: ResourceDefinition = {
@@ -209,6 +237,9 @@ const typeorm: ResourceDefinition = {
   unpooled: [{ from: 'package', package: 'typeorm', name: 'MongoQueryRunner' }],
   // `release()` returns at once when the runner `isReleased`.
   idempotentRelease: true,
+  // False from creation (before `connect()` too) until `release()`.
+  stateChecks: [{ name: 'isReleased', on: 'resource', whenTrue: 'released' }],
+  resourceTypes: [{ from: 'package', package: 'typeorm', name: 'QueryRunner' }],
   transactions: {
     begin: ['startTransaction'],
     end: ['commitTransaction', 'rollbackTransaction'],
@@ -249,6 +280,7 @@ const mariadb: ResourceDefinition = {
     releaseWithArgumentDiscards: false,
     releaseRollsBack: true,
   },
+  resourceTypes: [{ from: 'package', package: 'mariadb', name: 'PoolConnection' }],
 };
 
 /**
@@ -272,6 +304,7 @@ const oracledb: ResourceDefinition = {
   connectsLazily: false,
   asyncRelease: true,
   suggestUsing: true,
+  resourceTypes: [{ from: 'package', package: 'oracledb', name: 'Connection' }],
 };
 
 /**
@@ -296,6 +329,8 @@ const mongodb: ResourceDefinition = {
   suggestUsing: true,
   // A second `endSession()` does nothing.
   idempotentRelease: true,
+  // True once `endSession()` has run.
+  stateChecks: [{ name: 'hasEnded', on: 'resource', whenTrue: 'released' }],
   // `endSession()` aborts a transaction still open: a path that never commits silently loses its work.
   transactions: {
     begin: ['startTransaction'],
@@ -338,6 +373,8 @@ const knex: ResourceDefinition = {
   lazyQueries: true,
   // A rollback after a commit (or a second commit) resolves and does nothing.
   idempotentRelease: true,
+  // True once `commit()` or `rollback()` has run.
+  stateChecks: [{ name: 'isCompleted', on: 'resource', whenTrue: 'released' }],
 };
 
 export const builtInPresets = { pg, mysql2, 'generic-pool': genericPool, typeorm, mariadb, oracledb, mongodb, knex } as const;

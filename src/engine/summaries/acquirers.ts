@@ -2,6 +2,7 @@ import ts from 'typescript';
 import { isThenableType } from 'ts-api-utils';
 import { enclosingContainer, resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
 import { callbackFormAcquisitions, functionLiteral, receivedBy } from '../resources/callbacks.js';
+import { handedBackAcquisition, mayHandBack, resolvedAcquisition } from '../resources/handedBack.js';
 import { type Acquisition, acquisitionEvent, type ResourceModel } from '../resources/model.js';
 import type { ResourceDefinition } from '../resources/presets.js';
 import { type FieldServices, fieldsSetAtConstruction, methodsReleasingField } from '../dataflow/owners.js';
@@ -149,11 +150,14 @@ export class AcquirerSummaries {
       if (!initializer) return undefined;
       node = unwrapAwait(initializer);
     }
+    // `return new Promise((resolve) => pool.getConnection((err, conn) => resolve(conn)))`.
+    if (ts.isNewExpression(node)) return resolvedAcquisition(node, this.model)?.resource;
     if (!ts.isCallExpression(node)) return undefined;
     const direct = this.model.isCandidate(node) ? this.model.matchAcquisition(node) : undefined;
     if (direct) return direct.resource;
     const nested = programFunctionCalled(node, this.program);
-    return nested && this.returnedBy(nested);
+    if (nested) return this.returnedBy(nested);
+    return mayHandBack(node, this.model) ? handedBackAcquisition(node, this.model, this.program.getTypeChecker())?.resource : undefined;
   }
 
   /** The callbacks a function lends its connection to, each as (argument, parameter, resource). */

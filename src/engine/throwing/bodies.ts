@@ -29,8 +29,8 @@ export type SummaryMode = 'call' | 'promise' | 'construct';
 /** How the summaries judge one operation met in a body (the analysis's own question). */
 export type Judge = (operation: ts.Node) => Verdict;
 
-/** Deeper than this, a chain of summaries gives up: the call may throw. */
-const MAX_DEPTH = 48;
+/** Deeper than this, a chain of summaries gives up: the call may throw (and the stack stays short). */
+const MAX_DEPTH = 24;
 
 interface Frame {
   readonly key: ts.Node;
@@ -110,6 +110,10 @@ export class BodySummaries {
     let verdict: Verdict;
     try {
       verdict = compute();
+    } catch (error) {
+      // Whatever concluded from assuming this one does not throw is dropped with it.
+      this.settle(key, 'unknown', new Set());
+      throw error;
     } finally {
       this.stack.pop();
     }
@@ -156,28 +160,27 @@ export class BodySummaries {
    * outside the program's code.
    */
   private firstThrow(roots: readonly ts.Node[]): Verdict {
-    let found: Verdict;
-    const visit = (node: ts.Node, caught: boolean): void => {
-      if (found) return;
-      if (ts.isFunctionLike(node) || ts.isClassStaticBlockDeclaration(node)) return;
+    // An explicit stack, in source order: bodies nest deeply (generated code, TypeScript's own
+    // sources), and each summary may open another inside it.
+    const pending: [ts.Node, boolean][] = roots.map((root): [ts.Node, boolean] => [root, false]).reverse();
+    for (let next = pending.pop(); next; next = pending.pop()) {
+      const [node, caught] = next;
+      if (ts.isFunctionLike(node) || ts.isClassStaticBlockDeclaration(node)) continue;
       if (!caught && this.isOperation(node)) {
         const verdict = this.judge(node);
-        if (verdict) {
-          found = verdict === 'unknown' ? { at: node } : verdict;
-          return;
-        }
+        if (verdict) return verdict === 'unknown' ? { at: node } : verdict;
       }
-      if (ts.isClassLike(node)) return; // its members run at other times (its definition-time code is the operation above)
+      if (ts.isClassLike(node)) continue; // its members run at other times (its definition-time code is the operation above)
       if (ts.isTryStatement(node) && node.catchClause) {
-        visit(node.tryBlock, true);
-        visit(node.catchClause, caught);
-        if (node.finallyBlock) visit(node.finallyBlock, caught);
-        return;
+        if (node.finallyBlock) pending.push([node.finallyBlock, caught]);
+        pending.push([node.catchClause, caught], [node.tryBlock, true]);
+        continue;
       }
-      ts.forEachChild(node, (child) => visit(child, caught));
-    };
-    for (const root of roots) visit(root, false);
-    return found;
+      const children: ts.Node[] = [];
+      ts.forEachChild(node, (child) => void children.push(child));
+      for (let index = children.length - 1; index >= 0; index--) pending.push([children[index]!, caught]);
+    }
+    return undefined;
   }
 }
 

@@ -44,7 +44,9 @@ export class ThrowAnalysis {
     userNonThrowing: readonly TypeOrValueSpecifier[],
   ) {
     this.checker = program.getTypeChecker();
-    this.nonThrowing = [...userNonThrowing, ...LIBRARY_NON_THROWING.map((entry) => entry.specifier)];
+    // A library's default entry matters only where the program loads that library's types.
+    const libraries = LIBRARY_NON_THROWING.map((entry) => entry.specifier).filter((specifier) => loadsPackageOf(specifier, program));
+    this.nonThrowing = [...userNonThrowing, ...libraries];
     this.bodies = new BodySummaries(
       (operation) => this.verdict(operation),
       (node) => this.isOperation(node),
@@ -66,13 +68,27 @@ export class ThrowAnalysis {
   verdict(node: ts.Node): Verdict {
     const known = this.verdicts.get(node);
     if (known !== undefined) return known ?? undefined;
-    const verdict = this.judge(node);
+    const verdict = this.judgeWithinStack(node);
     // "Cannot throw" is only final outside a summary under way: inside one it may rest on the
     // assumption that a function being summarised does not throw (the summaries keep their own
     // fixpoint, and judging the operation again from them is cheap).
     if (verdict !== undefined || this.bodies.idle()) this.verdicts.set(node, verdict ?? null);
     if (verdict && verdict !== 'unknown') recordWhereItThrows(node, verdict.at, this.program);
     return verdict;
+  }
+
+  /**
+   * TypeScript's checker recurses as deep as the expressions it is asked about: on generated code
+   * (its own 10 MB bundles) resolving one call can overflow the stack. The operation is then
+   * unknown, and may throw; the analysis goes on.
+   */
+  private judgeWithinStack(node: ts.Node): Verdict {
+    try {
+      return this.judge(node);
+    } catch (error) {
+      if (error instanceof RangeError && /call stack/i.test(error.message)) return 'unknown';
+      throw error;
+    }
   }
 
   /** Operations the graph makes a step of and may give an exception edge (see `cfg/expressions.ts`). */
@@ -148,6 +164,8 @@ export class ThrowAnalysis {
         return this.bodies.ofConstruction(target.declaration);
       case 'platform':
         return this.platformVerdict(target.name, call);
+      case 'oneOf':
+        return firstVerdict(target.targets.map((one) => () => this.targetVerdict(one, call)));
       case 'unknown':
         return 'unknown';
     }
@@ -205,19 +223,42 @@ export class ThrowAnalysis {
    */
   private promiseVerdict(expression: ts.Expression, depth: number): Verdict {
     const value = skipOuterExpressions(expression);
+    if (ts.isCallExpression(value)) return this.callPromiseVerdict(value, depth);
     const type = this.checker.getTypeAtLocation(value);
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return 'unknown';
     if (!isThenableType(this.checker, value, type)) return undefined;
     if (ts.isIdentifier(value)) return depth < MAX_PROMISE_DEPTH ? this.storedPromiseVerdict(value, depth) : 'unknown';
-    if (!ts.isCallExpression(value)) return 'unknown';
-    if (this.isDeclaredNonThrowing(value.expression)) return undefined;
-    const receiver = callReceiver(value);
-    const method = calledMethodName(value);
-    if (receiver && PROMISE_CHAIN.has(method ?? '') && isThenableType(this.checker, receiver)) return this.chainVerdict(value, receiver, method!, depth);
-    const target = callTarget(value, this.program);
-    if (target.kind === 'platform') return this.platformPromiseVerdict(target.name, value, depth);
-    if (target.kind === 'functions') return firstVerdict(target.functions.map((fn) => () => this.bodies.ofFunction(fn, 'promise')));
     return 'unknown';
+  }
+
+  /**
+   * The promise a call returns. What it calls decides before its type does: a library's promise
+   * may reject whatever it is (and asking for a call's type checks all its arguments).
+   */
+  private callPromiseVerdict(call: ts.CallExpression, depth: number): Verdict {
+    if (this.isDeclaredNonThrowing(call.expression)) return undefined;
+    const receiver = callReceiver(call);
+    const method = calledMethodName(call);
+    if (receiver && PROMISE_CHAIN.has(method ?? '') && isThenableType(this.checker, receiver)) return this.chainVerdict(call, receiver, method!, depth);
+    const target = callTarget(call, this.program);
+    if (target.kind === 'unknown') return 'unknown';
+    // An `await` of what is not a promise (a helper returning a plain value) cannot reject.
+    if (!isThenableType(this.checker, call)) return undefined;
+    return this.promiseOfTarget(target, call, depth);
+  }
+
+  /** Whether the promise a call of `target` returns may reject. */
+  private promiseOfTarget(target: Target, call: ts.CallExpression, depth: number): Verdict {
+    switch (target.kind) {
+      case 'platform':
+        return this.platformPromiseVerdict(target.name, call, depth);
+      case 'functions':
+        return firstVerdict(target.functions.map((fn) => () => this.bodies.ofFunction(fn, 'promise')));
+      case 'oneOf':
+        return firstVerdict(target.targets.map((one) => () => this.promiseOfTarget(one, call, depth)));
+      default:
+        return 'unknown';
+    }
   }
 
   /** `const p = helper(); … await p`: the promise a `const` was given in the same function. */
@@ -280,6 +321,14 @@ export class ThrowAnalysis {
   private isDeclaredNonThrowing(expression: ts.Expression): boolean {
     return this.nonThrowing.some((specifier) => sinkMatchesSpecifier(expression, specifier, this.program));
   }
+}
+
+/** Whether the program has a file of the package a `{ from: 'package' }` specifier names (other specifiers: always). */
+function loadsPackageOf(specifier: TypeOrValueSpecifier, program: ts.Program): boolean {
+  if (typeof specifier === 'string' || specifier.from !== 'package') return true;
+  const types = specifier.package.startsWith('@') ? specifier.package.slice(1).replace('/', '__') : specifier.package;
+  const folders = [`/node_modules/${specifier.package}/`, `/node_modules/@types/${types}/`];
+  return program.getSourceFiles().some((file) => folders.some((folder) => file.fileName.replace(/\\/g, '/').includes(folder)));
 }
 
 /** The first verdict that throws, computing each only as needed. */

@@ -92,6 +92,11 @@ export const PLATFORM_FUNCTIONS: readonly PlatformFunction[] = [
     reason: 'reads own properties of an object its declared type guarantees is not null or undefined',
   },
   {
+    names: on('ObjectConstructor', 'assign'),
+    call: returns,
+    reason: 'copies own properties as assignments do, and the analysis takes a property assignment as not throwing either (a frozen target or a throwing setter would throw)',
+  },
+  {
     names: [...on('Object', 'hasOwnProperty', 'toString', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable')],
     call: returns,
     reason: "Object.prototype's own implementation, reading the object",

@@ -18,6 +18,8 @@ export type Target =
   | { readonly kind: 'construction'; readonly declaration: ts.ClassLikeDeclaration }
   /** A declaration of the standard library or of `@types/node`, by TypeScript's qualified name. */
   | { readonly kind: 'platform'; readonly name: string }
+  /** One of several declarations runs (a method of a union type, a name declared twice): each is judged. */
+  | { readonly kind: 'oneOf'; readonly targets: readonly Target[] }
   | { readonly kind: 'unknown' };
 
 const UNKNOWN: Target = { kind: 'unknown' };
@@ -36,15 +38,74 @@ export function platformName(symbol: ts.Symbol, checker: ts.TypeChecker): string
   return checker.getFullyQualifiedName(symbol).replace(/^global\./, '').replace(/^"[^"]*"\./, '');
 }
 
-/** What the call runs. `super(…)` constructs the base class. */
+/**
+ * What the call runs. `super(…)` constructs the base class. The callee's name is resolved to its
+ * declarations (`checker.getSymbolAtLocation`): unlike resolving the call's signature, that does
+ * not check the arguments, whose types can cost a flow analysis of the whole function each.
+ */
 export function callTarget(call: ts.CallExpression | ts.TaggedTemplateExpression, program: ts.Program): Target {
   const checker = program.getTypeChecker();
   if (ts.isCallExpression(call) && call.expression.kind === ts.SyntaxKind.SuperKeyword) {
     const base = baseClassOf(call, checker);
     if (base && isProgramFile(base.getSourceFile(), program)) return { kind: 'construction', declaration: base };
   }
+  const name = calleeNameNode(ts.isCallExpression(call) ? call.expression : call.tag);
+  // `Number` is a variable and an interface at once: only a value can be called.
+  const declarations = name ? resolvedSymbolAt(name, checker)?.declarations?.filter(isValueDeclaration) : undefined;
+  if (declarations && declarations.length > 0) return targetOf(declarations, program);
+  // A callee without a name (`make()()`, `(a ?? b)()`): the signature the call resolves to.
   const declaration = checker.getResolvedSignature(call)?.getDeclaration();
   return declaration ? declarationTarget(declaration, program) : UNKNOWN;
+}
+
+function isValueDeclaration(declaration: ts.Declaration): boolean {
+  return !ts.isInterfaceDeclaration(declaration) && !ts.isTypeAliasDeclaration(declaration) && !ts.isModuleDeclaration(declaration);
+}
+
+/** The name a callee is called by: `f`, `obj.method`'s `method`, `obj['method']`'s literal. */
+function calleeNameNode(callee: ts.Expression): ts.Node | undefined {
+  const node = skipOuterExpressions(callee);
+  if (ts.isIdentifier(node)) return node;
+  if (ts.isPropertyAccessExpression(node)) return node.name;
+  if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) return node.argumentExpression;
+  return undefined;
+}
+
+/** The target of a name's declarations: one, or each of several (overloads and merged declarations collapse). */
+function targetOf(declarations: readonly ts.Declaration[], program: ts.Program): Target {
+  const targets: Target[] = [];
+  const seen = new Set<string>();
+  for (const declaration of declarations) {
+    const target = declarationTarget(declaration, program);
+    const key = targetKey(target);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    targets.push(target);
+  }
+  return targets.length === 1 ? targets[0]! : { kind: 'oneOf', targets };
+}
+
+const keys = new WeakMap<ts.Node, number>();
+let nextKey = 0;
+
+function targetKey(target: Target): string {
+  const id = (node: ts.Node) => {
+    let key = keys.get(node);
+    if (key === undefined) keys.set(node, (key = nextKey++));
+    return key;
+  };
+  switch (target.kind) {
+    case 'functions':
+      return `f${target.functions.map(id).join(',')}`;
+    case 'construction':
+      return `c${id(target.declaration)}`;
+    case 'platform':
+      return `p${target.name}`;
+    case 'oneOf':
+      return `o${target.targets.map(targetKey).join('|')}`;
+    case 'unknown':
+      return 'u';
+  }
 }
 
 /** What `new C(…)` runs: a class of the program, or the constructor signature it resolves to. */
@@ -79,14 +140,14 @@ function declarationTarget(declaration: ts.Declaration, program: ts.Program): Ta
   const checker = program.getTypeChecker();
   const file = declaration.getSourceFile();
   if (isProgramFile(file, program)) {
-    const implementation = implementationOf(declaration);
+    const implementation = implementationOf(declaration) ?? functionValueOf(declaration);
     if (!implementation) return UNKNOWN;
     if (ts.isConstructorDeclaration(implementation)) return { kind: 'construction', declaration: implementation.parent };
     return { kind: 'functions', functions: [implementation, ...overridesOf(implementation, program)] };
   }
   const symbol = symbolOfDeclaration(declaration, checker);
   if (!symbol) return UNKNOWN;
-  if (isPlatformFile(file, program)) return { kind: 'platform', name: platformName(symbol, checker) };
+  if (isPlatformFile(file, program)) return { kind: 'platform', name: callablePlatformName(declaration, symbol, checker) };
   const inherited = inheritedPlatformMember(declaration, symbol, program);
   return inherited ? { kind: 'platform', name: inherited } : UNKNOWN;
 }
@@ -96,6 +157,26 @@ function implementationOf(declaration: ts.Declaration): FunctionBody | undefined
   if (ts.isFunctionLike(declaration) && 'body' in declaration && declaration.body) return declaration as FunctionBody;
   const siblings = (declaration as { symbol?: ts.Symbol }).symbol?.declarations ?? [];
   return siblings.find((sibling): sibling is FunctionBody => ts.isFunctionLike(sibling) && 'body' in sibling && sibling.body !== undefined);
+}
+
+/** `const helper = () => …`, `{ run: function () { … } }`: the function a name is given as its value. */
+function functionValueOf(declaration: ts.Declaration): FunctionBody | undefined {
+  if (!(ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration) || ts.isPropertyAssignment(declaration)) || !declaration.initializer) return undefined;
+  if (ts.isVariableDeclaration(declaration) && !(ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const)) return undefined;
+  const value = skipOuterExpressions(declaration.initializer);
+  return ts.isArrowFunction(value) || ts.isFunctionExpression(value) ? value : undefined;
+}
+
+/**
+ * The platform name of what calling a declaration runs: the declaration's own (`setTimeout`,
+ * `Console.log`), or for a global value declared with an interface type (`declare var Number:
+ * NumberConstructor`) that interface's call signature (`NumberConstructor.__call`).
+ */
+function callablePlatformName(declaration: ts.Declaration, symbol: ts.Symbol, checker: ts.TypeChecker): string {
+  if (ts.isVariableDeclaration(declaration) && declaration.type && ts.isTypeReferenceNode(declaration.type)) {
+    return `${declaration.type.typeName.getText()}.__call`;
+  }
+  return platformName(symbol, checker);
 }
 
 function symbolOfDeclaration(declaration: ts.Declaration, checker: ts.TypeChecker): ts.Symbol | undefined {

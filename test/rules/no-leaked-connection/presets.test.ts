@@ -3,7 +3,7 @@
  * generic-pool, TypeORM): each preset's acquire / release / query idioms come from `idioms`.
  */
 import rule from '../../../rules/no-leaked-connection.js';
-import { fileLine, idioms, presets, program } from '../cases.js';
+import { acquiredInto, fileLine, idioms, presets, program } from '../cases.js';
 import { runWithExpectedFixes } from '../expected-fixes.js';
 import { type Invalid, leak, type Valid } from './case-builders.js';
 
@@ -12,7 +12,9 @@ function everyPreset(): { valid: Valid[]; invalid: Invalid[] } {
   const valid: Valid[] = [];
   const invalid: Invalid[] = [];
   for (const preset of presets) {
-    const { acquire, release, query } = idioms[preset];
+    const { acquire, release, query, connected } = idioms[preset];
+    // The line TypeORM's `connect()` adds after the acquisition (see acquiredInto).
+    const connectLine = connected ? 1 : 0;
     const named = (name: string) => `${preset}: ${name}`;
     valid.push(
       {
@@ -106,23 +108,23 @@ function everyPreset(): { valid: Valid[]; invalid: Invalid[] } {
         name: named('an early return skips the release'),
         code: program(preset, `
           export async function load(id: string) {
-            const conn = ${acquire};
+            ${acquiredInto(preset, 'conn', 12)}
             if (!id) {
               return null;
             }
             ${release('conn')};
             return id;
           }`),
-        errors: [leak(preset, 2, 'leaked', `on the \`return\` at line ${fileLine(4)}`)],
+        errors: [leak(preset, 2, 'leaked', `on the \`return\` at line ${fileLine(4 + connectLine)}`)],
       },
       {
         name: named('never released'),
         code: program(preset, `
           export async function load() {
-            const conn = ${acquire};
+            ${acquiredInto(preset, 'conn', 12)}
             use(conn);
           }`),
-        errors: [leak(preset, 2, 'leaked', `when the function ends at line ${fileLine(4)}`)],
+        errors: [leak(preset, 2, 'leaked', `when the function ends at line ${fileLine(4 + connectLine)}`)],
       },
       {
         name: named('the acquired value is discarded'),

@@ -264,6 +264,7 @@ const invalid: Invalid[] = [
     body: `
       export function* ids(n: number) {
         const runner = dataSource.createQueryRunner();
+        void runner.connect();
         for (let i = 0; i < n; i++) yield i;
         void runner.release();
       }`,

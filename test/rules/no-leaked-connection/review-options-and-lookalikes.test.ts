@@ -264,6 +264,7 @@ const invalid: Invalid[] = [
       '  const client = await pool.connect();',
       '  const runner = dataSource.createQueryRunner();',
       '  const socket = await sockets.acquire();',
+      "  await runner.query('SELECT 1');",
       '  client.release();',
       '}',
     ].join('\n').replace(/^/, "import { Pool } from 'pg'; declare const pool: Pool;\n"),

@@ -724,13 +724,12 @@ const ownerCorners: Invalid[] = [
 ];
 
 /**
- * A TypeORM runner holds no connection until `connect()` or its first query, so an exception
- * before then loses nothing; but a runner (or an object owning one) that a normal path drops
- * unreleased is reported, as a plain `dataSource.createQueryRunner()` is: it was made to be used,
- * and the path that skips it is the one a reader must check.
+ * A TypeORM runner holds no connection until `connect()` or its first query, so a path that drops
+ * it before then loses nothing; a runner (or an object owning one) that a path has used and then
+ * drops unreleased is reported, as a plain `dataSource.createQueryRunner()` is.
  */
 const lazyOwner: Invalid[] = [
-  bad('typeorm: new UnitOfWork(dataSource) dropped by an early return before the try is reported, as a plain runner is', {
+  bad('typeorm: new UnitOfWork(dataSource) used, then dropped by an early return before the try is reported, as a plain runner is', {
     preset: 'typeorm',
     messageId: 'leaked',
     at: 'new UnitOfWork(',
@@ -739,6 +738,7 @@ const lazyOwner: Invalid[] = [
       import { UnitOfWork } from './db-access.js';
       export async function importRows(rows: Record<string, unknown>[]) {
         const unit = new UnitOfWork(dataSource);
+        await unit.save('import_runs', { count: rows.length });
         if (rows.length === 0) return;
         try {
           for (const row of rows) await unit.save('imports', row);
@@ -750,7 +750,25 @@ const lazyOwner: Invalid[] = [
   }),
 ];
 
-const valid: Valid[] = [fixtureModule, ...acquiringValid, ...lenderValid, ...ownerValid, ...helperValid];
+/** The same owner, never used before the early return: its runner never took a connection there. */
+const lazyOwnerUnused: Valid[] = [
+  ok('typeorm: new UnitOfWork(dataSource) dropped by an early return before anything used it holds no connection', {
+    preset: 'typeorm',
+    body: `
+      import { UnitOfWork } from './db-access.js';
+      export async function importRows(rows: Record<string, unknown>[]) {
+        const unit = new UnitOfWork(dataSource);
+        if (rows.length === 0) return;
+        try {
+          for (const row of rows) await unit.save('imports', row);
+        } finally {
+          await unit.dispose();
+        }
+      }`,
+  }),
+];
+
+const valid: Valid[] = [fixtureModule, ...acquiringValid, ...lenderValid, ...ownerValid, ...helperValid, ...lazyOwnerUnused];
 const invalid: Invalid[] = [...acquiringInvalid, ...ownerInvalid, ...helperInvalid, ...ownerCorners, ...lazyOwner];
 
 runWithExpectedFixes(import.meta.url, 'no-leaked-connection', rule, { valid, invalid });

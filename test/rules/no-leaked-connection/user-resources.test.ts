@@ -52,6 +52,15 @@ const genericPoolAsUserResource = {
 /** The pool's callback form too: `pool.leaseWith((err, lease) => …)`, the callback owning the lease. */
 const dbWithCallback = { ...db, callbacks: [{ method: 'leaseWith', resourceParameter: 1, errorParameter: 0 }] };
 
+/** With the lease's state declared: its own flag, and the pool's membership test. */
+const dbWithState = {
+  ...db,
+  stateChecks: [
+    { name: 'givenBack', whenTrue: 'released' },
+    { name: 'isLent', on: 'pool', whenTrue: 'held' },
+  ],
+};
+
 const valid: Valid[] = [
   {
     name: 'user pool: given back in finally',
@@ -135,9 +144,65 @@ const valid: Valid[] = [
         });
       }`),
   },
+  {
+    name: 'stateChecks: a release guarded by the resource\'s own flag (whenTrue: released) in finally',
+    settings: withResources({ resources: [dbWithState] }),
+    code: userProgram(`
+      export async function activeUsers() {
+        const lease = await pool.lease();
+        try {
+          return await lease.run('SELECT * FROM users WHERE active');
+        } finally {
+          if (!lease.givenBack) lease.giveBack();
+        }
+      }`),
+  },
+  {
+    name: 'stateChecks: a release guarded by the pool\'s method (on: pool, whenTrue: held) in catch, a plain one after the try',
+    settings: withResources({ resources: [dbWithState] }),
+    code: userProgram(`
+      export async function activeUsers() {
+        const lease = await pool.lease();
+        try {
+          await lease.run('SELECT * FROM users WHERE active');
+        } catch (error) {
+          if (pool.isLent(lease)) lease.giveBack();
+          throw error;
+        }
+        lease.giveBack();
+      }`),
+  },
 ];
 
 const invalidCases: Invalid[] = [
+  invalid(
+    'stateChecks: without them, the guarded release is a branch that may skip it',
+    userProgram(`
+      export async function activeUsers() {
+        const lease = await pool.lease();
+        try {
+          return await lease.run('SELECT * FROM users WHERE active');
+        } finally {
+          if (!lease.givenBack) lease.giveBack();
+        }
+      }`),
+    withResources(),
+    (code) => leak(code, 'leaked', 'db', 'pool.lease()', (line) => `on the \`return\` at line ${line('return await')}`),
+  ),
+  invalid(
+    'stateChecks: a guard that reads the flag the wrong way round leaves every path holding the lease',
+    userProgram(`
+      export async function activeUsers() {
+        const lease = await pool.lease();
+        try {
+          return await lease.run('SELECT * FROM users WHERE active');
+        } finally {
+          if (lease.givenBack) lease.giveBack();
+        }
+      }`),
+    withResources({ resources: [dbWithState] }),
+    (code) => leak(code, 'leaked', 'db', 'pool.lease()', (line) => `on the \`return\` at line ${line('return await')}`),
+  ),
   invalid(
     'user pool: never given back, reported with the user resource’s name',
     userProgram(`

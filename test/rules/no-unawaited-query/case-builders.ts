@@ -121,6 +121,11 @@ export function beforeExit(report: QueryReport & { exit: Text }): Report {
   };
 }
 
+/** `unawaitedOnLentConnection`: a query on a connection the function was lent, left running as the function leaves as `exit` says. */
+export function onLentConnection(report: QueryReport & { exit: Text }): Report {
+  return { ...beforeExit(report), messageId: 'unawaitedOnLentConnection' };
+}
+
 /** `unawaitedBeforeDisposal`: a connection bound by `using`, given back as the function leaves as `exit` says. */
 export function beforeDisposal(report: QueryReport & { exit: Text }): Report {
   return { ...beforeExit(report), messageId: 'unawaitedBeforeDisposal' };
