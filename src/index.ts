@@ -5,6 +5,7 @@ import type { TSESLint } from '@typescript-eslint/utils';
 import noEscapingConnection from '../rules/no-escaping-connection.js';
 import noLeakedConnection from '../rules/no-leaked-connection.js';
 import noOpenTransaction from '../rules/no-open-transaction.js';
+import noTransactionOnPool from '../rules/no-transaction-on-pool.js';
 import noUnawaitedQuery from '../rules/no-unawaited-query.js';
 import noUseAfterRelease from '../rules/no-use-after-release.js';
 
@@ -30,6 +31,7 @@ const rules = {
   'no-escaping-connection': noEscapingConnection,
   'no-use-after-release': noUseAfterRelease,
   'no-open-transaction': noOpenTransaction,
+  'no-transaction-on-pool': noTransactionOnPool,
 } satisfies Record<string, TSESLint.RuleModule<string, readonly unknown[]>>;
 
 type RuleName = keyof typeof rules;

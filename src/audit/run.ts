@@ -9,6 +9,7 @@ import {
   noLeakedConnectionMessages,
   noUnawaitedQueryMessages,
   noOpenTransactionMessages,
+  noTransactionOnPoolMessages,
   noUseAfterReleaseMessages,
   type RuleName,
 } from '../engine/index.js';
@@ -22,6 +23,7 @@ export const RULE_NAMES: readonly RuleName[] = [
   'no-escaping-connection',
   'no-use-after-release',
   'no-open-transaction',
+  'no-transaction-on-pool',
 ];
 
 export interface AuditOptions {
@@ -52,6 +54,7 @@ const TEMPLATES: Record<string, string> = {
   ...noEscapingConnectionMessages,
   ...noUseAfterReleaseMessages,
   ...noOpenTransactionMessages,
+  ...noTransactionOnPoolMessages,
   analysisFailed: analysisFailedMessage,
 };
 

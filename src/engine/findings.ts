@@ -14,14 +14,18 @@ import type {
   NoUnawaitedQueryMessageId,
   NoOpenTransactionMessageId,
   NoUseAfterReleaseMessageId,
+  NoTransactionOnPoolMessageId,
 } from './messages.js';
+import type { PoolTransaction } from './poolTransactions.js';
+import { poolTransactionSuggestions } from './fixes/poolTransactionFixes.js';
 
 export type RuleName =
   | 'no-leaked-connection'
   | 'no-unawaited-query'
   | 'no-escaping-connection'
   | 'no-use-after-release'
-  | 'no-open-transaction';
+  | 'no-open-transaction'
+  | 'no-transaction-on-pool';
 
 /** One problem to report, independent of the front end that shows it. */
 export interface Finding {
@@ -34,6 +38,7 @@ export interface Finding {
     | NoEscapingConnectionMessageId
     | NoUseAfterReleaseMessageId
     | NoOpenTransactionMessageId
+    | NoTransactionOnPoolMessageId
     | 'analysisFailed';
   readonly data: Readonly<Record<string, string>>;
   /** For an escape: what receives the connection, which `allowedEscapes` may vouch for. */
@@ -200,6 +205,44 @@ export function poolQueryFinding(query: ts.CallExpression, droppedBy: ts.CallExp
     data,
     suggestions: fixesOrNone(() => poolQuerySuggestions(query, droppedBy, checker), []),
   };
+}
+
+/** A BEGIN sent through a pool's own query method, with the queries that were meant to join it. */
+export function poolTransactionFinding(transaction: PoolTransaction, checker: ts.TypeChecker): Finding {
+  const { begin, following, resource } = transaction;
+  return {
+    rule: 'no-transaction-on-pool',
+    node: begin,
+    messageId: 'transactionOnPool',
+    data: { begin: describeSqlCall(begin), resource: resource.name, following: describeFollowing(following) },
+    suggestions: fixesOrNone(() => poolTransactionSuggestions(transaction, checker), []),
+  };
+}
+
+/** Short SQL is quoted as written (`pool.query('BEGIN')`); anything longer is `pool.query(…)`. */
+function describeSqlCall(call: ts.CallExpression): string {
+  const first = call.arguments[0];
+  const text = first?.getText() ?? '';
+  return first && call.arguments.length === 1 && text.length <= 32 && !text.includes('\n') ? `${call.expression.getText()}(${text})` : describeOperation(call);
+}
+
+/** "; `pool.query(…)` on lines 5 and 6 may each run on another connection, outside the transaction". */
+function describeFollowing(following: readonly ts.CallExpression[]): string {
+  if (following.length === 0) return '';
+  const byText = new Map<string, number[]>();
+  for (const call of following) {
+    const lines = byText.get(describeOperation(call)) ?? [];
+    if (!lines.includes(lineOf(call))) lines.push(lineOf(call));
+    byText.set(describeOperation(call), lines);
+  }
+  const parts = [...byText].map(([text, lines]) => `\`${text}\` on ${lines.length === 1 ? 'line' : 'lines'} ${inWords(lines.map(String))}`);
+  const verb = following.length === 1 ? 'may run' : 'may each run';
+  return `; ${inWords(parts)} ${verb} on another connection, outside the transaction`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function inWords(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)!}`;
 }
 
 /** A use of the connection, or a second release, after a path gave it back. */

@@ -7,8 +7,19 @@ import { lentConnections } from './lentConnections.js';
 import type { FlowServices } from './dataflow/values.js';
 import { AcquirerSummaries } from './summaries/acquirers.js';
 import { type ParameterFlow, SummaryCache } from './summaries/index.js';
-import { escapeFindings, type Finding, leakFinding, lentRaceFinding, misuseFindings, openTransactionFindings, raceFindings, type RuleName } from './findings.js';
+import {
+  escapeFindings,
+  type Finding,
+  leakFinding,
+  lentRaceFinding,
+  misuseFindings,
+  openTransactionFindings,
+  poolTransactionFinding,
+  raceFindings,
+  type RuleName,
+} from './findings.js';
 import { floatingPoolQueries } from './poolQueries.js';
+import { poolTransactions } from './poolTransactions.js';
 import { callbackFormAcquisitions, promiseChainAcquisition } from './resources/callbacks.js';
 import { handedBackAcquisition, mayHandBack, resolvedAcquisition } from './resources/handedBack.js';
 import { type Acquisition, ResourceModel } from './resources/model.js';
@@ -122,6 +133,7 @@ function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: Engine
     ...distinctByNode(verdicts.flatMap(escapeFindings)),
     ...distinctByNode(verdicts.flatMap(misuseFindings)),
     ...distinctByNode(verdicts.flatMap(openTransactionFindings)),
+    ...poolTransactionFindings(sourceFile, model, failures),
   ];
   return { verdicts, findings: [...findings, ...failures] };
 }
@@ -150,6 +162,16 @@ function poolQueryFindings(sourceFile: ts.SourceFile, program: ts.Program, model
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     failures.push({ rule: 'no-unawaited-query', node: sourceFile, messageId: 'analysisFailed', data: { error: message } });
+    return [];
+  }
+}
+
+function poolTransactionFindings(sourceFile: ts.SourceFile, model: ResourceModel, failures: Finding[]): Finding[] {
+  try {
+    return poolTransactions(sourceFile, model).map((transaction) => poolTransactionFinding(transaction, model.checker));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    failures.push({ rule: 'no-transaction-on-pool', node: sourceFile, messageId: 'analysisFailed', data: { error: message } });
     return [];
   }
 }
@@ -215,6 +237,7 @@ const RULES: readonly RuleName[] = [
   'no-escaping-connection',
   'no-use-after-release',
   'no-open-transaction',
+  'no-transaction-on-pool',
 ];
 
 /**

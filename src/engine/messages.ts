@@ -92,3 +92,14 @@ export const noOpenTransactionMessages = {
 } as const;
 
 export type NoOpenTransactionMessageId = keyof typeof noOpenTransactionMessages;
+
+/**
+ * `no-transaction-on-pool`. `{{begin}}` is the BEGIN sent to the pool, `{{following}}` the
+ * queries after it on the same pool (empty, or "; `pool.query(…)` on lines 5 and 6 …").
+ */
+export const noTransactionOnPoolMessages = {
+  transactionOnPool:
+    '`{{begin}}` begins a transaction on the {{resource}} pool itself: it opens on whichever connection the pool picks for that one query, which then goes back to the pool still inside it, for its next borrower to run in{{following}}. Acquire one connection from the pool, run the whole transaction on it, and release it in `finally`.',
+} as const;
+
+export type NoTransactionOnPoolMessageId = keyof typeof noTransactionOnPoolMessages;

@@ -2,6 +2,7 @@ import ts from 'typescript';
 import { isThenableType } from 'ts-api-utils';
 import { type Finding, poolQueryFinding } from './findings.js';
 import { calledMethodName, callReceiver, type ResourceModel } from './resources/model.js';
+import type { ResourceDefinition } from './resources/presets.js';
 import { callbackUse, isDefaultLibraryCall, isPromiseChainCall, type Settlement, settlementOf } from './settlement.js';
 import { enclosingContainer } from './ast.js';
 import { outerValue } from './dataflow/values.js';
@@ -15,11 +16,13 @@ import { outerValue } from './dataflow/values.js';
 /** Every pool query of the file whose promise is dropped. */
 export function floatingPoolQueries(sourceFile: ts.SourceFile, program: ts.Program, model: ResourceModel): Finding[] {
   const checker = program.getTypeChecker();
-  const names = new Set(model.definitions.flatMap((definition) => definition.poolQueries));
+  // A lazy builder (`knex.raw(…)`) whose promise is dropped runs nothing: no error to lose.
+  const eager = model.definitions.filter((definition) => !definition.lazyQueries);
+  const names = new Set(eager.flatMap((definition) => definition.poolQueries));
   if (names.size === 0) return [];
   const findings: Finding[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && names.has(calledMethodName(node) ?? '') && isPoolQuery(node, model, checker)) {
+    if (ts.isCallExpression(node) && names.has(calledMethodName(node) ?? '') && isPoolQuery(node, eager, model, checker)) {
       const { fate, droppedBy } = fateOf(node, program);
       if (fate === 'dropped' && !hasRejectionHandler(node)) findings.push(poolQueryFinding(node, droppedBy, checker));
     }
@@ -29,11 +32,11 @@ export function floatingPoolQueries(sourceFile: ts.SourceFile, program: ts.Progr
   return findings;
 }
 
-function isPoolQuery(call: ts.CallExpression, model: ResourceModel, checker: ts.TypeChecker): boolean {
+function isPoolQuery(call: ts.CallExpression, definitions: readonly ResourceDefinition[], model: ResourceModel, checker: ts.TypeChecker): boolean {
   const name = calledMethodName(call)!;
   const receiver = callReceiver(call)!;
   return (
-    model.definitions.some((definition) => definition.poolQueries.includes(name) && model.isPoolOf(receiver, definition)) &&
+    definitions.some((definition) => definition.poolQueries.includes(name) && model.isPoolOf(receiver, definition)) &&
     isThenableType(checker, call)
   );
 }

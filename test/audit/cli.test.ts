@@ -142,7 +142,7 @@ describe('connection-leaks audit', () => {
       [['--project', 'missing/tsconfig.json'], 'connection-leaks: no tsconfig at missing/tsconfig.json; point --project at one\n'],
       [['--format', 'xml'], "connection-leaks: unknown format 'xml'; use one of: text, json, sarif\n"],
       [['--shard', '3/2'], "connection-leaks: bad --shard '3/2': expected K/N with 1 ≤ K ≤ N, like 2/4\n"],
-      [['--rules', 'no-leaks'], "connection-leaks: unknown rule 'no-leaks'; rules: no-leaked-connection, no-unawaited-query, no-escaping-connection, no-use-after-release, no-open-transaction\n"],
+      [['--rules', 'no-leaks'], "connection-leaks: unknown rule 'no-leaks'; rules: no-leaked-connection, no-unawaited-query, no-escaping-connection, no-use-after-release, no-open-transaction, no-transaction-on-pool\n"],
       [['src/nowhere.ts'], 'connection-leaks: no such file or directory: src/nowhere.ts\n'],
     ];
     for (const [args, message] of cases) {
@@ -173,6 +173,37 @@ describe('connection-leaks audit', () => {
     expect(users.ruleId).toBe('connection-leaks/no-leaked-connection');
     expect(users.locations![0]!.physicalLocation!.region).toEqual({ startLine: 64, startColumn: 24, endLine: 64, endColumn: 40 });
     expect(users.fixes![0]!.description!.text).toBe('Release `client` in a `finally` block');
+  });
+
+  it('runs no-transaction-on-pool like ESLint does, and lists it in the SARIF', async () => {
+    const copy = mkdtempSync(path.join(repo, '.audit-fix-'));
+    try {
+      cpSync(demo, copy, { recursive: true });
+      writeFileSync(
+        path.join(copy, 'src/ledger.ts'),
+        [
+          "import { pgPool } from './db.js';",
+          '',
+          'export async function credit(account: string, amount: number): Promise<void> {',
+          "  await pgPool.query('BEGIN');",
+          "  await pgPool.query('UPDATE accounts SET balance = balance + $1 WHERE id = $2', [amount, account]);",
+          "  await pgPool.query('COMMIT');",
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const report = jsonAudit(copy);
+      const onPool = report.findings.filter((finding) => finding.rule === 'no-transaction-on-pool');
+      expect(onPool.map(({ file, line, column }) => ({ file, line, column }))).toEqual([{ file: 'src/ledger.ts', line: 4, column: 9 }]);
+      expect(onPool[0]!.message).toContain('`pgPool.query(…)` on lines 5 and 6 may each run on another connection');
+      const audited = report.findings.map((finding) => `${finding.file}:${finding.line}:${finding.rule}`).sort();
+      expect(audited).toEqual(await eslintReports(copy));
+      const log = JSON.parse(audit(copy, '--format', 'sarif').stdout) as Sarif.Log;
+      expect(log.runs[0]!.tool.driver.rules!.map((rule) => rule.id)).toContain('connection-leaks/no-transaction-on-pool');
+      expect(log.runs[0]!.results!.filter((result) => result.ruleId === 'connection-leaks/no-transaction-on-pool')).toHaveLength(1);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('--fix on a copy of the demo: fixes the two leaks with an autofix, reports the rest, and the copy type-checks', () => {

@@ -40,6 +40,6 @@ describe('analyzeSourceFile', () => {
     // Every rule loses its checks of that function, and says so; nothing else is reported.
     expect(result.findings.every((finding) => finding.messageId === 'analysisFailed' && finding.data.error === 'boom')).toBe(true);
     const onCall = result.findings.filter((finding) => finding.node.getText() === 'pool.connect()').map((finding) => finding.rule);
-    expect(onCall).toEqual(['no-leaked-connection', 'no-unawaited-query', 'no-escaping-connection', 'no-use-after-release', 'no-open-transaction']);
+    expect(onCall).toEqual(['no-leaked-connection', 'no-unawaited-query', 'no-escaping-connection', 'no-use-after-release', 'no-open-transaction', 'no-transaction-on-pool']);
   });
 });

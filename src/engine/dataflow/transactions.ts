@@ -2,6 +2,7 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import type { TransactionModel } from '../resources/presets.js';
+import { BEGIN_SQL, END_SQL, sendsSql } from '../sql.js';
 import { isOwned, type OwnershipState } from './state.js';
 import type { StepEffect } from './transfer.js';
 import { isResource, type OwnershipContext, outerValue } from './values.js';
@@ -24,11 +25,6 @@ export interface OpenTransaction {
   /** The first operation that threw on the way, if the path is an exceptional one. */
   readonly thrownAt?: ts.Node;
 }
-
-/** `BEGIN`, `begin isolation level serializable`, `START TRANSACTION READ ONLY`. */
-const BEGIN_SQL = /^\s*(?:begin|start\s+transaction)\b/i;
-/** `COMMIT`, `ROLLBACK`, `END`, `ABORT` — but `ROLLBACK TO SAVEPOINT` keeps the transaction. */
-const END_SQL = /^\s*(?:commit|end|abort|rollback(?!\s+to\b))\b/i;
 
 /** The transaction state after one step, and the open transaction it gives back, if it does. */
 export function trackTransaction(
@@ -124,12 +120,7 @@ function onResource(context: OwnershipContext, call: ts.CallExpression, state: O
 
 /** The SQL text a query call sends first, when it is written out: a string, or a template's head. */
 function sentSql(model: TransactionModel, call: ts.CallExpression, pattern: RegExp): boolean {
-  if (!model.sql) return false;
-  const first = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
-  if (!first) return false;
-  if (ts.isStringLiteralLike(first)) return pattern.test(first.text);
-  if (ts.isTemplateExpression(first)) return pattern.test(first.head.text);
-  return false;
+  return model.sql && sendsSql(call, pattern);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { ResourceDefinition } from '../resources/presets.js';
 import { type FlowServices, outerValue, releaseCallsOf } from '../dataflow/values.js';
 import { discardedSuggestions } from './discardedFixes.js';
 import { type FixPlan, indentRegion, SourceText, type TextEdit } from './text.js';
+import { blockScopedDeclarations, refersTo } from './scope.js';
 
 /*
  * Fixes for `no-leaked-connection`. The acquisition must be a plain declaration statement in a
@@ -211,32 +212,6 @@ function lastStatementNeeded(rest: readonly ts.Statement[], releaseIndex: number
     if (needed === last) return last;
     last = needed;
   }
-}
-
-/** `const`/`let`/`class`/`function` names a statement declares in its block (a `var` is seen from anywhere). */
-function blockScopedDeclarations(statement: ts.Statement, checker: ts.TypeChecker): ts.Symbol[] {
-  const names: ts.Identifier[] = [];
-  if (ts.isVariableStatement(statement) && statement.declarationList.flags & ts.NodeFlags.BlockScoped) {
-    const collect = (name: ts.BindingName): void => {
-      if (ts.isIdentifier(name)) names.push(name);
-      else for (const element of name.elements) if (!ts.isOmittedExpression(element)) collect(element.name);
-    };
-    for (const declaration of statement.declarationList.declarations) collect(declaration.name);
-  } else if ((ts.isClassDeclaration(statement) || ts.isFunctionDeclaration(statement)) && statement.name) {
-    names.push(statement.name);
-  }
-  return names.map((name) => checker.getSymbolAtLocation(name)).filter((symbol): symbol is ts.Symbol => symbol !== undefined);
-}
-
-function refersTo(node: ts.Node, symbols: ReadonlySet<ts.Symbol>, checker: ts.TypeChecker): boolean {
-  if (symbols.size === 0) return false;
-  if (ts.isIdentifier(node)) {
-    const symbol = checker.getSymbolAtLocation(node);
-    if (symbol && symbols.has(symbol)) return true;
-    const shorthand = ts.isShorthandPropertyAssignment(node.parent) ? checker.getShorthandAssignmentValueSymbol(node.parent) : undefined;
-    return shorthand !== undefined && symbols.has(shorthand);
-  }
-  return ts.forEachChild(node, (child) => refersTo(child, symbols, checker) || undefined) === true;
 }
 
 /**

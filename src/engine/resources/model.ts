@@ -119,6 +119,15 @@ export class ResourceModel {
     return this.typeMatches(this.checker.getTypeAtLocation(expression), definition);
   }
 
+  /**
+   * Whether `expression` is one of the definition's resources itself, by its `resourceTypes`: a
+   * knex transaction is a `Knex` too, but it is one connection, not a pool.
+   */
+  isResourceOf(expression: ts.Expression, definition: ResourceDefinition): boolean {
+    const types = definition.resourceTypes ?? [];
+    return types.length > 0 && this.someTypeInHierarchy(this.checker.getTypeAtLocation(expression), (part) => matchesAny(part, types, this.program));
+  }
+
   private typeMatches(type: ts.Type, definition: ResourceDefinition): boolean {
     let cached = this.matches.get(type);
     if (!cached) {

@@ -364,11 +364,14 @@ const knex: ResourceDefinition = {
   commits: ['commit'],
   poolRelease: [],
   queries: [],
-  poolQueries: [],
+  // `knex.raw(sql)` runs on a connection the pool lends for that one query (when awaited).
+  poolQueries: ['raw'],
   releaseToOwnPool: false,
   connectsLazily: false,
   asyncRelease: true,
   suggestUsing: false,
+  // A transaction is a `Knex` too (its `raw` runs on its own connection), but it is the resource, not a pool.
+  resourceTypes: [{ from: 'package', package: 'knex', name: 'Transaction' }],
   // `trx('users').insert(…)`, `trx.select(…)` build queries that run only when awaited.
   lazyQueries: true,
   // A rollback after a commit (or a second commit) resolves and does nothing.
