@@ -15,6 +15,9 @@ import { calledMethodName, callReceiver, type ResourceModel } from './resources/
 import type { ResourceDefinition } from './resources/presets.js';
 import { BEGIN_SQL, sendsSql } from './sql.js';
 
+/** Any word that could start a BEGIN: a cheap test of the file's text before its calls are walked. */
+const MENTIONS_BEGIN = /\b(?:begin|start\s+transaction)\b/i;
+
 /** A BEGIN sent to a pool, and the pool queries after it that were meant to run in its transaction. */
 export interface PoolTransaction {
   readonly begin: ts.CallExpression;
@@ -36,7 +39,9 @@ interface PoolQueryCall {
 /** Every BEGIN of the file sent through a pool's query method. */
 export function poolTransactions(sourceFile: ts.SourceFile, model: ResourceModel): PoolTransaction[] {
   const names = new Set(model.definitions.flatMap((definition) => definition.poolQueries));
-  const candidates = names.size === 0 ? [] : callsNamed(sourceFile, names);
+  // The SQL is read from literals, so a file whose text never says BEGIN sends none.
+  if (names.size === 0 || !MENTIONS_BEGIN.test(sourceFile.text)) return [];
+  const candidates = callsNamed(sourceFile, names);
   // Most files send no BEGIN at all: only then are the receivers' types asked for.
   if (!candidates.some((call) => sendsSql(call, BEGIN_SQL))) return [];
   const queries = candidates.flatMap((call) => poolQueryCall(call, model) ?? []);

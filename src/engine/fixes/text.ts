@@ -81,7 +81,8 @@ export class SourceText {
 /**
  * The file's text from `start` to `end` (whole lines), indented one level deeper and with
  * `removals` applied — except lines that begin inside a string or template literal, whose leading
- * whitespace is part of the value, and blank lines.
+ * whitespace is part of the value, and blank lines. A removal may also replace text within a line
+ * (a receiver renamed); only the lines it covers from their start lose their indentation.
  */
 export function indentRegion(source: SourceText, start: number, end: number, unit: string, removals: readonly TextEdit[] = []): string {
   const literals = literalRanges(source.file, start, end);
