@@ -3,7 +3,7 @@ import { isThenableType } from 'ts-api-utils';
 import { enclosingContainer, isAsyncFunction, skipOuterExpressions } from '../ast.js';
 import { outerValue } from '../dataflow/values.js';
 import type { PoolTransaction } from '../poolTransactions.js';
-import { referenceText } from '../poolTransactions.js';
+import { referenceText, sameReceiver } from '../poolTransactions.js';
 import type { ResourceDefinition } from '../resources/presets.js';
 import { END_SQL, sendsSql } from '../sql.js';
 import { releaseStatementText } from './leakFixes.js';
@@ -113,11 +113,10 @@ function statementRange(block: ts.Block, calls: readonly ts.CallExpression[], ch
 
 /** A query on the same pool inside a callback of the block could run after the release. */
 function callbackUsesPool(block: ts.Block, transaction: PoolTransaction, checker: ts.TypeChecker): boolean {
-  const symbol = checker.getSymbolAtLocation(skipOuterExpressions(transaction.pool));
   let found = false;
   const visit = (node: ts.Node, nested: boolean): void => {
     if (found) return;
-    if (nested && ts.isExpression(node) && referenceText(node) === transaction.pool.getText() && checker.getSymbolAtLocation(node) === symbol) {
+    if (nested && ts.isExpression(node) && sameReceiver(node, transaction.pool, checker)) {
       found = true;
       return;
     }
