@@ -21,7 +21,7 @@ export interface ReceivingParameters {
 
 /** The acquisitions a call of a pool's callback form makes: one per form that matches its pool. */
 export function callbackFormAcquisitions(call: ts.CallExpression, model: ResourceModel, checker: ts.TypeChecker): Acquisition[] {
-  const callback = lastArgumentLiteral(call);
+  const callback = callbackArgumentLiteral(call);
   if (!callback) return [];
   return model.callbackFormsOf(call).flatMap(({ resource, form, pool }) => {
     const parameters: ReceivingParameters = {
@@ -82,10 +82,18 @@ function parameterSymbol(parameter: ts.ParameterDeclaration | undefined, checker
   return parameter && ts.isIdentifier(parameter.name) ? checker.getSymbolAtLocation(parameter.name) : undefined;
 }
 
-/** The callback written in place as a call's last argument. */
-export function lastArgumentLiteral(call: ts.CallExpression | ts.NewExpression): FunctionLiteral | undefined {
+/**
+ * The callback written in place among a call's arguments: the last one that is a function —
+ * usually the last argument (`pool.connect((err, client, done) => …)`), but not always (knex's
+ * `transaction(async (trx) => …, { isolationLevel })`).
+ */
+export function callbackArgumentLiteral(call: ts.CallExpression | ts.NewExpression): FunctionLiteral | undefined {
   const args = call.arguments ?? [];
-  return functionLiteral(args[args.length - 1]);
+  for (let index = args.length - 1; index >= 0; index--) {
+    const literal = functionLiteral(args[index]);
+    if (literal) return literal;
+  }
+  return undefined;
 }
 
 /** The function written in place as `node`, seen through parentheses and casts. */

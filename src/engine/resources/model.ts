@@ -82,7 +82,7 @@ export class ResourceModel {
     if (!resource || !receiver) return undefined;
     // The callback form (`pool.connect((err, client, done) => …)`, `knex.transaction(async (trx) => …)`)
     // hands the resource to its callback: that is where it is followed, not at the call.
-    if (resource.callbacks.some((form) => form.method === name) && lastArgumentIsFunction(call, this.checker)) return undefined;
+    if (resource.callbacks.some((form) => form.method === name) && hasFunctionArgument(call, this.checker)) return undefined;
     const resultType = this.checker.getTypeAtLocation(call);
     // A callback form with a callback the analysis cannot see returns nothing.
     if (resultType.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return undefined;
@@ -166,13 +166,17 @@ function matchesAny(type: ts.Type, specifiers: readonly TypeOrValueSpecifier[], 
   return specifiers.some((specifier) => typeMatchesSpecifier(type, specifier, program));
 }
 
-/** Whether the call's last argument is a function: written in place, or a value of a callable type. */
-export function lastArgumentIsFunction(call: ts.CallExpression, checker: ts.TypeChecker): boolean {
-  const last = call.arguments[call.arguments.length - 1];
-  if (!last) return false;
-  const value = skipOuterExpressions(last);
-  if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) return true;
-  return checker.getTypeAtLocation(value).getCallSignatures().length > 0;
+/**
+ * Whether one of the call's arguments is a function, written in place or a value of a callable
+ * type: the callback of a callback form, wherever it stands (last for pg's `connect(cb)`, first
+ * for knex's `transaction(handler, config)`).
+ */
+export function hasFunctionArgument(call: ts.CallExpression, checker: ts.TypeChecker): boolean {
+  return call.arguments.some((argument) => {
+    const value = skipOuterExpressions(argument);
+    if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) return true;
+    return checker.getTypeAtLocation(value).getCallSignatures().length > 0;
+  });
 }
 
 /** `pool.connect()`, `pool['connect']()`, `pool?.connect()` → `connect`. */

@@ -162,6 +162,29 @@ const valid: Valid[] = [
       }`,
   }),
 
+  ok('knex: the handler first and the config after it (transaction(handler, config)) is the handler form too', {
+    preset: 'knex',
+    body: `
+      export async function addUser(name: string) {
+        await knex.transaction(
+          async (trx) => {
+            await trx('users').insert({ name });
+          },
+          { isolationLevel: 'serializable' },
+        );
+      }`,
+  }),
+  ok('knex: a named handler first, a config after it', {
+    preset: 'knex',
+    body: `
+      async function insertUser(trx: Knex.Transaction) {
+        await trx('users').insert({ name: 'x' });
+      }
+      export async function addUser() {
+        await knex.transaction(insertUser, { isolationLevel: 'read committed' });
+      }`,
+  }),
+
   ok('generic-pool: pool.use(fn) gives the resource back when fn settles', {
     preset: 'generic-pool',
     body: `
