@@ -42,3 +42,9 @@ export function resolvedSymbolAt(node: ts.Node, checker: ts.TypeChecker): ts.Sym
   const symbol = checker.getSymbolAtLocation(node);
   return symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
 }
+
+/** Syntax only: whether an identifier under `node` (itself included) is spelled as one of `names`. */
+export function mentionsIdentifier(node: ts.Node, names: ReadonlySet<string>): boolean {
+  if (ts.isIdentifier(node)) return names.has(node.text);
+  return ts.forEachChild(node, (child) => mentionsIdentifier(child, names) || undefined) === true;
+}

@@ -9,6 +9,7 @@
  */
 import { typeMatchesSpecifier, type TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import ts from 'typescript';
+import { mentionsIdentifier } from './ast.js';
 import type { FunctionContainer } from './cfg/index.js';
 import type { TrackedResource } from './resources/model.js';
 import type { ResourceDefinition } from './resources/presets.js';
@@ -29,13 +30,14 @@ export function lentConnections(
 ): LentConnection[] {
   const typed = definitions.filter((definition) => (definition.resourceTypes ?? []).length > 0);
   if (typed.length === 0) return [];
+  // Syntax first: the annotation names one of the types (`PoolClient`, `pg.PoolClient`, `PoolClient | undefined`).
   const names = new Set(typed.flatMap((definition) => (definition.resourceTypes ?? []).flatMap(specifierNames)));
   const checker = program.getTypeChecker();
   const found: LentConnection[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isFunctionLike(node) && 'body' in node && node.body) {
       for (const parameter of node.parameters) {
-        if (followedElsewhere.has(parameter) || !ts.isIdentifier(parameter.name) || !parameter.type || !mentionsAny(parameter.type, names)) continue;
+        if (followedElsewhere.has(parameter) || !ts.isIdentifier(parameter.name) || !parameter.type || !mentionsIdentifier(parameter.type, names)) continue;
         const resource = typed.find((definition) => declaredAs(parameter, definition.resourceTypes ?? [], checker, program));
         const symbol = resource && checker.getSymbolAtLocation(parameter.name);
         if (resource && symbol) found.push({ fn: node, parameter, symbol, tracked: { event: parameter, resource, pending: false, borrowed: true } });
@@ -50,18 +52,6 @@ export function lentConnections(
 function specifierNames(specifier: TypeOrValueSpecifier): string[] {
   if (typeof specifier === 'string') return [specifier];
   return typeof specifier.name === 'string' ? [specifier.name] : [...specifier.name];
-}
-
-/** Syntax only: the annotation names one of the types (`PoolClient`, `pg.PoolClient`, `PoolClient | undefined`). */
-function mentionsAny(type: ts.TypeNode, names: ReadonlySet<string>): boolean {
-  let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
-    if (ts.isIdentifier(node) && names.has(node.text)) found = true;
-    else ts.forEachChild(node, visit);
-  };
-  visit(type);
-  return found;
 }
 
 /** The parameter's declared type, or a member of its union, is one of the resource's types. */

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { isThenableType } from 'ts-api-utils';
-import { enclosingContainer, isAsyncFunction, skipOuterExpressions } from '../ast.js';
+import { enclosingContainer, isAsyncFunction, mentionsIdentifier, skipOuterExpressions } from '../ast.js';
 import { outerValue } from '../dataflow/values.js';
 import type { PoolTransaction } from '../poolTransactions.js';
 import { referenceText, sameReceiver } from '../poolTransactions.js';
@@ -47,7 +47,8 @@ function rewriteOntoConnection(transaction: PoolTransaction, checker: ts.TypeChe
   if (!block || enclosingContainer(block) !== container || callbackUsesPool(block, transaction, checker)) return undefined;
   const range = statementRange(block, calls, checker);
   const acquired = acquireOf(resource, pool, poolText, checker);
-  const name = acquired && namesFor(acquired.type).find((candidate) => !usesName(container, candidate));
+  // Any identifier of that name in the function: a declaration it would clash with, or a use it would shadow.
+  const name = acquired && namesFor(acquired.type).find((candidate) => !mentionsIdentifier(container, new Set([candidate])));
   const acquire = acquired?.text;
   const semicolon = source.text.slice(begin.end, source.lineEnd(begin.end)).trimStart().startsWith(';') ? ';' : '';
   const release = name && releaseStatementText(resource, name, pool, true, semicolon);
@@ -161,14 +162,3 @@ function takesNoArguments(signature: ts.Signature): boolean {
   });
 }
 
-/** Any identifier of that name in the function: a declaration the new one would clash with, or a use it would shadow. */
-function usesName(container: ts.Node, name: string): boolean {
-  let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
-    if (ts.isIdentifier(node) && node.text === name) found = true;
-    else ts.forEachChild(node, visit);
-  };
-  visit(container);
-  return found;
-}
