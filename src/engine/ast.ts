@@ -43,6 +43,35 @@ export function resolvedSymbolAt(node: ts.Node, checker: ts.TypeChecker): ts.Sym
   return symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
 }
 
+/** The name a callee is called by: `f`, `obj.method`'s `method`, `obj['method']`'s literal. */
+export function calleeNameNode(callee: ts.Expression): ts.Node | undefined {
+  const node = skipOuterExpressions(callee);
+  if (ts.isIdentifier(node)) return node;
+  if (ts.isPropertyAccessExpression(node)) return node.name;
+  if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) return node.argumentExpression;
+  return undefined;
+}
+
+/**
+ * The declarations a call's callee name resolves to (through aliases), without resolving the
+ * call's signature — which checks every argument. Undefined for a callee without a name.
+ */
+export function calleeDeclarations(call: ts.CallExpression, checker: ts.TypeChecker): readonly ts.Declaration[] | undefined {
+  const name = calleeNameNode(call.expression);
+  return name ? resolvedSymbolAt(name, checker)?.declarations : undefined;
+}
+
+/**
+ * The signature a call resolves to when its callee has only one (a generic one's declaration
+ * is the same for every instantiation), found without checking the arguments as resolving the
+ * call does; otherwise the checker resolves it.
+ */
+export function calledSignatureDeclaration(call: ts.CallExpression, checker: ts.TypeChecker): ts.Declaration | undefined {
+  const signatures = checker.getTypeAtLocation(call.expression).getCallSignatures();
+  if (signatures.length === 1) return signatures[0]!.getDeclaration();
+  return checker.getResolvedSignature(call)?.getDeclaration();
+}
+
 /** Syntax only: whether an identifier under `node` (itself included) is spelled as one of `names`. */
 export function mentionsIdentifier(node: ts.Node, names: ReadonlySet<string>): boolean {
   if (ts.isIdentifier(node)) return names.has(node.text);

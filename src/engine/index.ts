@@ -1,5 +1,6 @@
 import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import ts from 'typescript';
+import { fileSyntax } from './fileSyntax.js';
 import { AWAITED, EVERY_CALL, type FunctionContainer, graphOf, type ThrowModel, type ThrowPolicy } from './cfg/index.js';
 import { type AcquisitionVerdict, chooseRaces, followAcquisition, followResource } from './dataflow/analyze.js';
 import type { OwnershipState } from './dataflow/state.js';
@@ -249,18 +250,14 @@ const RULES: readonly RuleName[] = [
 function findAcquisitions(sourceFile: ts.SourceFile, model: ResourceModel, acquirers: AcquirerSummaries, failures: Finding[]): Acquisition[] {
   const checker = model.checker;
   const found: Acquisition[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-      try {
-        if (ts.isCallExpression(node)) found.push(...acquisitionsAt(node, model, acquirers, checker));
-        else found.push(...[acquirers.acquisitionOfNew(node) ?? resolvedAcquisition(node, model) ?? []].flat());
-      } catch (error) {
-        failures.push(...analysisFailed(node, error));
-      }
+  for (const node of fileSyntax(sourceFile).calls) {
+    try {
+      if (ts.isCallExpression(node)) found.push(...acquisitionsAt(node, model, acquirers, checker));
+      else found.push(...[acquirers.acquisitionOfNew(node) ?? resolvedAcquisition(node, model) ?? []].flat());
+    } catch (error) {
+      failures.push(...analysisFailed(node, error));
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
+  }
   return found;
 }
 

@@ -10,6 +10,7 @@
 import { typeMatchesSpecifier, type TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import ts from 'typescript';
 import { mentionsIdentifier } from './ast.js';
+import { fileSyntax } from './fileSyntax.js';
 import type { FunctionContainer } from './cfg/index.js';
 import type { TrackedResource } from './resources/model.js';
 import type { ResourceDefinition } from './resources/presets.js';
@@ -34,18 +35,14 @@ export function lentConnections(
   const names = new Set(typed.flatMap((definition) => (definition.resourceTypes ?? []).flatMap(specifierNames)));
   const checker = program.getTypeChecker();
   const found: LentConnection[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isFunctionLike(node) && 'body' in node && node.body) {
-      for (const parameter of node.parameters) {
-        if (followedElsewhere.has(parameter) || !ts.isIdentifier(parameter.name) || !parameter.type || !mentionsIdentifier(parameter.type, names)) continue;
-        const resource = typed.find((definition) => declaredAs(parameter, definition.resourceTypes ?? [], checker, program));
-        const symbol = resource && checker.getSymbolAtLocation(parameter.name);
-        if (resource && symbol) found.push({ fn: node, parameter, symbol, tracked: { event: parameter, resource, pending: false, borrowed: true } });
-      }
+  for (const fn of fileSyntax(sourceFile).functions) {
+    for (const parameter of fn.parameters) {
+      if (followedElsewhere.has(parameter) || !ts.isIdentifier(parameter.name) || !parameter.type || !mentionsIdentifier(parameter.type, names)) continue;
+      const resource = typed.find((definition) => declaredAs(parameter, definition.resourceTypes ?? [], checker, program));
+      const symbol = resource && checker.getSymbolAtLocation(parameter.name);
+      if (resource && symbol) found.push({ fn, parameter, symbol, tracked: { event: parameter, resource, pending: false, borrowed: true } });
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
+  }
   return found;
 }
 

@@ -5,6 +5,7 @@ import { calledMethodName, callReceiver, type ResourceModel } from './resources/
 import type { ResourceDefinition } from './resources/presets.js';
 import { callbackUse, isDefaultLibraryCall, isPromiseChainCall, type Settlement, settlementOf } from './settlement.js';
 import { enclosingContainer } from './ast.js';
+import { fileSyntax } from './fileSyntax.js';
 import { outerValue } from './dataflow/values.js';
 
 /*
@@ -21,14 +22,12 @@ export function floatingPoolQueries(sourceFile: ts.SourceFile, program: ts.Progr
   const names = new Set(eager.flatMap((definition) => definition.poolQueries));
   if (names.size === 0) return [];
   const findings: Finding[] = [];
-  const visit = (node: ts.Node): void => {
+  for (const node of fileSyntax(sourceFile).calls) {
     if (ts.isCallExpression(node) && names.has(calledMethodName(node) ?? '') && isPoolQuery(node, eager, model, checker)) {
       const { fate, droppedBy } = fateOf(node, program);
       if (fate === 'dropped' && !hasRejectionHandler(node)) findings.push(poolQueryFinding(node, droppedBy, checker));
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
+  }
   return findings;
 }
 

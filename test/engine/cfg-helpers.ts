@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import {
   buildControlFlowGraph,
+  exceptionEdgeHolds,
   type CompletionKind,
   type ControlFlowGraph,
   type Outcome,
@@ -215,9 +216,12 @@ export class CfgProbe {
     );
   }
 
-  /** Does any step the spec names have an exception edge? */
+  /** Does any step the spec names have an exception edge that holds (a deferred verdict is asked)? */
   mayThrow(spec: Spec): boolean {
-    return this.ids(spec).some((id) => this.graph.nodes[id]!.successors.some((edge) => edge.kind === 'exception'));
+    return this.ids(spec).some((id) => {
+      const node = this.graph.nodes[id]!;
+      return node.successors.some((edge) => edge.kind === 'exception') && exceptionEdgeHolds(this.graph, node);
+    });
   }
 
   label(id: number): string {

@@ -150,8 +150,8 @@ export function checkGraph(
       failures.push({ where, what: `${node.kind} has successors` });
     }
     const exceptional = node.successors.filter((edge) => edge.kind === 'exception').length;
-    if (exceptional !== (node.mayThrow ? 1 : 0)) {
-      failures.push({ where, what: `node ${node.id} (${node.kind}, mayThrow ${node.mayThrow}) has ${exceptional} exception edges` });
+    if (exceptional !== (node.throws === 'no' ? 0 : 1)) {
+      failures.push({ where, what: `node ${node.id} (${node.kind}, throws ${node.throws}) has ${exceptional} exception edges` });
     }
   }
 

@@ -9,6 +9,7 @@ import type {
   EdgeKind,
   FinallyEntry,
   StepRole,
+  Throws,
 } from './graph.js';
 
 /** A dangling edge: where the next node will be attached from, and with what label. */
@@ -78,9 +79,9 @@ export class CfgBuilder {
     this.throwExit = this.addNode('throwExit');
   }
 
-  addNode(kind: CfgNodeKind, ast?: ts.Node, mayThrow = false, role?: StepRole): number {
+  addNode(kind: CfgNodeKind, ast?: ts.Node, throws: Throws = 'no', role?: StepRole): number {
     const id = this.nodes.length;
-    this.nodes.push({ id, kind, ast, mayThrow, role, successors: [] });
+    this.nodes.push({ id, kind, ast, throws, role, successors: [] });
     return id;
   }
 
@@ -99,28 +100,35 @@ export class CfgBuilder {
     return [{ from: node, kind: 'normal' }];
   }
 
-  /**
-   * Appends one operation. If it may throw, its exception edge goes where a `throw` at this
-   * point would go: the innermost `catch`, a `finally` copy, or out of the function.
-   */
-  /** Whether `ast` may throw under the graph's policy. */
+  /** Whether `ast` may throw under the graph's policy, asked now. */
   mayThrow(ast: ts.Node): boolean {
     return this.throwPolicy.mayThrow(ast);
   }
 
+  /** Whether the step of `ast` gets an exception edge, and whether its verdict is left for later. */
+  private throwsAt(ast: ts.Node): Throws {
+    const { throwPolicy } = this;
+    if (throwPolicy.mightThrow) return throwPolicy.mightThrow(ast) ? 'ask' : 'no';
+    return throwPolicy.mayThrow(ast) ? 'yes' : 'no';
+  }
+
+  /**
+   * Appends one operation. If it may throw, its exception edge goes where a `throw` at this
+   * point would go: the innermost `catch`, a `finally` copy, or out of the function.
+   */
   step(cursor: Cursor, ast: ts.Node, role: StepRole = 'operation', forceThrows = false): Cursor {
     if (cursor.length === 0) return UNREACHABLE;
-    const throws = forceThrows || (role === 'operation' && this.mayThrow(ast));
+    const throws: Throws = forceThrows ? 'yes' : role === 'operation' ? this.throwsAt(ast) : 'no';
     const node = this.addNode('step', ast, throws, role);
     this.connect(cursor, node);
-    if (throws) this.jump([{ from: node, kind: 'exception' }], { kind: 'throw' });
+    if (throws !== 'no') this.jump([{ from: node, kind: 'exception' }], { kind: 'throw' });
     return [{ from: node, kind: 'normal' }];
   }
 
   /** Appends a `throw`: a step with only its exception edge. */
   throwStep(cursor: Cursor, ast: ts.Node): Cursor {
     if (cursor.length === 0) return UNREACHABLE;
-    const node = this.addNode('step', ast, true, 'operation');
+    const node = this.addNode('step', ast, 'yes', 'operation');
     this.connect(cursor, node);
     this.jump([{ from: node, kind: 'exception' }], { kind: 'throw' });
     return UNREACHABLE;

@@ -48,14 +48,22 @@ export type CfgNodeKind = 'entry' | 'exit' | 'throwExit' | 'step' | 'branch' | '
  */
 export type StepRole = 'operation' | 'implicitReturn' | 'iterationBinding';
 
+/**
+ * Whether a step may throw. `ask`: the step has an exception edge, but whether an exception can
+ * really come from it is the throw policy's question, asked only when the dataflow needs the
+ * answer (`exceptionEdgeHolds`): judging a call costs the type checker, and most steps of a body
+ * are never reached holding a connection.
+ */
+export type Throws = 'no' | 'yes' | 'ask';
+
 export interface CfgNode {
   readonly id: number;
   readonly kind: CfgNodeKind;
   /** The operation of a `step`, the test of a `branch`. */
   readonly ast?: ts.Node;
   readonly role?: StepRole;
-  /** Whether the step may throw (it then has an exception edge). */
-  readonly mayThrow: boolean;
+  /** Whether the step may throw: its exception edge exists for `yes` and `ask` (see `Throws`). */
+  readonly throws: Throws;
   readonly successors: Edge[];
 }
 
@@ -76,6 +84,11 @@ export interface ControlFlowGraph {
   readonly finallyEntries: readonly FinallyEntry[];
   /** What may throw in it: the graphs of callbacks that take a connection over are built alike. */
   readonly throwPolicy: ThrowPolicy;
+}
+
+/** Whether the exception edge out of `node` is real: a step that may throw, or one the policy says can. */
+export function exceptionEdgeHolds(graph: ControlFlowGraph, node: CfgNode): boolean {
+  return node.throws === 'yes' || (node.throws === 'ask' && graph.throwPolicy.mayThrow(node.ast!));
 }
 
 /** The nodes that have an edge into each node, computed on demand. */

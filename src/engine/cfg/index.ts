@@ -6,7 +6,7 @@ import { AWAITED, EVERY_CALL, type ThrowPolicy } from './policy.js';
 import { visitBindingDefaults, visitStatements } from './statements.js';
 
 export type { ControlFlowGraph, CfgNode, Edge, EdgeCondition, CompletionKind, Outcome } from './graph.js';
-export { predecessors } from './graph.js';
+export { exceptionEdgeHolds, predecessors } from './graph.js';
 export { AWAITED, classRunsCodeWhenDefined, EVERY_CALL, type ThrowModel, type ThrowPolicy } from './policy.js';
 
 export type FunctionContainer = ts.SignatureDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;

@@ -22,6 +22,12 @@ export interface ThrowPolicy {
   readonly key: string;
   /** Whether the operation of a step may throw (an `await`: reject) — then the step has an exception edge. */
   mayThrow(node: ts.Node): boolean;
+  /**
+   * A cheap, syntactic bound on `mayThrow` for policies whose answer is costly: a step it rejects
+   * cannot throw; a step it accepts gets an exception edge whose `mayThrow` is asked only when the
+   * dataflow reaches it. Absent: `mayThrow` is asked for every step while the graph is built.
+   */
+  mightThrow?(node: ts.Node): boolean;
   /** Whether a promise may reject: the dataflow asks it of the other promises of `Promise.all([…])`. */
   mayReject(promise: ts.Expression): boolean;
 }

@@ -1,5 +1,5 @@
 import type ts from 'typescript';
-import { type ControlFlowGraph, type Edge, graphOf } from '../cfg/index.js';
+import { type ControlFlowGraph, type Edge, exceptionEdgeHolds, graphOf } from '../cfg/index.js';
 import type { Acquisition, TrackedResource } from '../resources/model.js';
 import { lineOf } from '../describe.js';
 import { conditionVariablesFor, liveConditionVariables } from './facts.js';
@@ -137,6 +137,21 @@ export function followResource(
     schedule.add(target);
   };
 
+  /**
+   * Whether `arrive(target, state)` would change nothing: the same state already reached the
+   * target, or an exit already counted a path that ends so. An exception edge whose verdict is
+   * still open (`throws: 'ask'`) is then not worth the question — typically every call before
+   * the acquisition after the first one that may throw, whose unacquired state is the same.
+   */
+  const arrivalChangesNothing = (target: number, state: OwnershipState): boolean => {
+    if (target === graph.exit || target === graph.throwExit) {
+      if (isOwned(state) || state.escape || (state.floating && state.floating.size > 0) || tracked.borrowed) return false;
+      const end = pathEnd(state);
+      return end === undefined || (target === graph.throwExit ? endsOnThrow : endsOnReturn).has(end);
+    }
+    return seen[target]!.has(stateKey(relevantFacts(state, liveFacts[target]!, seen[target]!.size), idOf));
+  };
+
   const follow = (edge: Edge, state: OwnershipState | undefined): void => {
     if (!state) return;
     const refined = edge.condition ? refine(context, state, edge.condition) : state;
@@ -171,7 +186,9 @@ export function followResource(
       const escape = effect.normal?.escape;
       if (escape && effect.normal.status === 'escaped' && state.status !== 'escaped') escapes.set(escape.at, escape);
       for (const edge of node.successors) {
-        follow(edge, edgeState(edge, node.ast!, effect));
+        const next = edgeState(edge, node.ast!, effect);
+        if (edge.kind === 'exception' && node.throws === 'ask' && next && (arrivalChangesNothing(edge.to, next) || !exceptionEdgeHolds(graph, node))) continue;
+        follow(edge, next);
       }
     }
   }

@@ -148,7 +148,15 @@ function candidatesOf(container: ts.Node, checker: ts.TypeChecker): ReadonlyMap<
 
 function findCandidates(container: ts.Node, checker: ts.TypeChecker): ReadonlyMap<ts.Symbol, readonly ts.Node[]> {
   const tests = new Map<ts.Symbol, ts.Node[]>();
-  const unknownWrite = new Set<ts.Symbol>();
+  // The values written to each variable, judged only for the variables a test makes worth it
+  // (the truthiness of a value costs its type); `opaque`: a write of no known value (`+=`).
+  const writes = new Map<ts.Symbol, (ts.Expression | undefined)[]>();
+  const opaque = new Set<ts.Symbol>();
+  const written = (symbol: ts.Symbol, value: ts.Expression | undefined): void => {
+    const values = writes.get(symbol);
+    if (values) values.push(value);
+    else writes.set(symbol, [value]);
+  };
   const disqualified = new Set<ts.Symbol>();
   const local = (node: ts.Node): ts.Symbol | undefined => {
     const symbol = checker.getSymbolAtLocation(node);
@@ -165,7 +173,7 @@ function findCandidates(container: ts.Node, checker: ts.TypeChecker): ReadonlyMa
       if (symbol) tests.set(symbol, [...(tests.get(symbol) ?? []), guardedRegion(node)]);
     } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
       const symbol = local(node.name);
-      if (symbol && truthinessOf(node.initializer, checker) === undefined) unknownWrite.add(symbol);
+      if (symbol) written(symbol, node.initializer);
       if (symbol && ts.isForInStatement(node.parent.parent)) disqualified.add(symbol);
       if (symbol && ts.isForOfStatement(node.parent.parent)) disqualified.add(symbol);
     } else if (ts.isBinaryExpression(node) && isAssignmentOperator(node.operatorToken.kind)) {
@@ -176,9 +184,8 @@ function findCandidates(container: ts.Node, checker: ts.TypeChecker): ReadonlyMa
       }
       const symbol = ts.isIdentifier(target) ? local(target) : undefined;
       if (symbol && nested) disqualified.add(symbol);
-      else if (symbol && (!replacesValue(node.operatorToken.kind) || truthinessOf(node.right, checker) === undefined)) {
-        unknownWrite.add(symbol);
-      }
+      else if (symbol && !replacesValue(node.operatorToken.kind)) opaque.add(symbol);
+      else if (symbol) written(symbol, node.right);
       if (!ts.isIdentifier(target)) for (const written of writtenByPattern(target)) disqualifyIdentifier(written);
     } else if (
       (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
@@ -197,9 +204,11 @@ function findCandidates(container: ts.Node, checker: ts.TypeChecker): ReadonlyMa
   };
   ts.forEachChild(container, (child) => visit(child, isFunctionBoundary(child)));
   const candidates = new Map<ts.Symbol, readonly ts.Node[]>();
+  const everyWriteKnown = (symbol: ts.Symbol): boolean =>
+    !opaque.has(symbol) && (writes.get(symbol) ?? []).every((value) => truthinessOf(value, checker) !== undefined);
   for (const [symbol, regions] of tests) {
     if (disqualified.has(symbol)) continue;
-    if (regions.length >= 2 || !unknownWrite.has(symbol)) candidates.set(symbol, regions);
+    if (regions.length >= 2 || everyWriteKnown(symbol)) candidates.set(symbol, regions);
   }
   return candidates;
 }

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { isThenableType } from 'ts-api-utils';
-import { isAsyncFunction, resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
+import { calledSignatureDeclaration, isAsyncFunction, resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import { isDefaultLibraryCall, isPromiseChainCall } from '../settlement.js';
 import { isQueryOn } from './queries.js';
@@ -50,7 +50,7 @@ function makesLibraryIterator(context: OwnershipContext, node: ts.CallExpression
 
 /** An `async` function never throws at the call: whatever goes wrong in it rejects its promise. */
 function callsAsyncFunction(context: OwnershipContext, node: ts.CallExpression): boolean {
-  const declaration = context.checker.getResolvedSignature(node)?.getDeclaration();
+  const declaration = calledSignatureDeclaration(node, context.checker);
   return declaration !== undefined && isAsyncFunction(declaration);
 }
 

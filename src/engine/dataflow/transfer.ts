@@ -387,6 +387,25 @@ function isAwaited(call: ts.CallExpression): boolean {
 }
 
 /** `process.exit()`, `fail(…): never`: nothing after the call runs. */
-function returnsNever(context: OwnershipContext, node: ts.Expression): boolean {
-  return (context.checker.getTypeAtLocation(node).flags & ts.TypeFlags.Never) !== 0;
+/**
+ * Whether the call (or the `await` of it) never completes: `process.exit()`, `fail(…)`. Asked of
+ * every call a held connection meets, so the callee's declared return types answer first — no
+ * `never` in them, none to come from a type parameter — before the call's own type, which costs
+ * checking its arguments.
+ */
+function returnsNever(context: OwnershipContext, node: ts.CallExpression | ts.AwaitExpression): boolean {
+  const { checker } = context;
+  const call = ts.isAwaitExpression(node) ? skipOuterExpressions(node.expression) : node;
+  if (ts.isCallExpression(call)) {
+    const signatures = checker.getTypeAtLocation(call.expression).getCallSignatures();
+    const settled = (type: ts.Type) => (ts.isAwaitExpression(node) ? (checker.getAwaitedType(type) ?? type) : type);
+    if (signatures.length > 0 && signatures.every((signature) => !mayBeNever(settled(signature.getReturnType())))) return false;
+  }
+  return (checker.getTypeAtLocation(node).flags & ts.TypeFlags.Never) !== 0;
+}
+
+/** `never`, or a type that may turn out to be `never` once its type parameters are known. */
+function mayBeNever(type: ts.Type): boolean {
+  if (type.flags & (ts.TypeFlags.Never | ts.TypeFlags.Instantiable)) return true;
+  return type.isUnionOrIntersection() && type.types.some(mayBeNever);
 }

@@ -20,7 +20,7 @@ import { sinkMatchesSpecifier } from '../sinks.js';
 import { BodySummaries, type ThrowCause, type Verdict } from './bodies.js';
 import { LIBRARY_NON_THROWING } from './libraries.js';
 import { platformFunctionNamed, platformPromiseNamed } from './platform.js';
-import { accessorTarget, callTarget, constructionTarget, extendedClass, type FunctionBody, isPlatformFile, isProgramFile, platformName, type Target } from './targets.js';
+import { accessorTarget, callTarget, constructionTarget, extendedClass, type FunctionBody, isPlatformFile, isProgramFile, mayRunAccessor, platformName, type Target } from './targets.js';
 import { recordWhereItThrows } from './witness.js';
 
 export { whereItThrows } from './witness.js';
@@ -115,6 +115,25 @@ export class ThrowAnalysis {
       }
       default:
         return false;
+    }
+  }
+
+  /**
+   * A bound on `isOperation` from syntax and the program's accessor names, without the type
+   * checker: the graph gives these steps an exception edge and asks `mayThrow` only when the
+   * dataflow reaches one.
+   */
+  mightBeOperation(node: ts.Node): boolean {
+    switch (node.kind) {
+      case ts.SyntaxKind.PropertyAccessExpression:
+      case ts.SyntaxKind.ElementAccessExpression:
+        return isRead(node as ts.Expression) && mayRunAccessor(node as ts.Expression, this.program);
+      case ts.SyntaxKind.BinaryExpression: {
+        const assignment = node as ts.BinaryExpression;
+        return isAssignmentOperator(assignment.operatorToken.kind) && mayRunAccessor(assignment.left, this.program);
+      }
+      default:
+        return this.isOperation(node);
     }
   }
 
@@ -391,6 +410,7 @@ export function inferredThrowPolicy(program: ts.Program, nonThrowing: readonly T
       model: 'inferred',
       key: `inferred:${nextPolicyId++}`,
       mayThrow: (node) => analysis.mayThrow(node),
+      mightThrow: (node) => analysis.mightBeOperation(node),
       mayReject: (promise) => analysis.mayReject(promise),
     };
     byList.set(nonThrowing, policy);

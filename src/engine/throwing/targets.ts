@@ -6,7 +6,8 @@
  * which then judges bodies and table entries; this module only finds them.
  */
 import ts from 'typescript';
-import { resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
+import { calleeNameNode, resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
+import { mayBeAccessorName, programDeclarations } from './declarations.js';
 
 /** A function-like declaration with code to run. */
 export type FunctionBody = ts.FunctionLikeDeclaration & { readonly body: ts.ConciseBody };
@@ -62,15 +63,6 @@ function isValueDeclaration(declaration: ts.Declaration): boolean {
   return !ts.isInterfaceDeclaration(declaration) && !ts.isTypeAliasDeclaration(declaration) && !ts.isModuleDeclaration(declaration);
 }
 
-/** The name a callee is called by: `f`, `obj.method`'s `method`, `obj['method']`'s literal. */
-function calleeNameNode(callee: ts.Expression): ts.Node | undefined {
-  const node = skipOuterExpressions(callee);
-  if (ts.isIdentifier(node)) return node;
-  if (ts.isPropertyAccessExpression(node)) return node.name;
-  if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) return node.argumentExpression;
-  return undefined;
-}
-
 /** The target of a name's declarations: one, or each of several (overloads and merged declarations collapse). */
 function targetOf(declarations: readonly ts.Declaration[], program: ts.Program): Target {
   const targets: Target[] = [];
@@ -124,9 +116,8 @@ export function constructionTarget(node: ts.NewExpression, program: ts.Program):
  * cannot throw.
  */
 export function accessorTarget(access: ts.Expression, kind: 'get' | 'set', program: ts.Program): Target | undefined {
-  const node = skipOuterExpressions(access);
-  const name = ts.isPropertyAccessExpression(node) ? node.name : ts.isElementAccessExpression(node) ? node.argumentExpression : undefined;
-  if (!name) return undefined;
+  const name = accessedName(access);
+  if (!name || !mayBeAccessorName(name, program)) return undefined;
   const symbol = program.getTypeChecker().getSymbolAtLocation(name);
   if (!symbol || !(symbol.flags & ts.SymbolFlags.Accessor)) return undefined;
   const accessor = symbol.declarations?.find(
@@ -134,6 +125,18 @@ export function accessorTarget(access: ts.Expression, kind: 'get' | 'set', progr
       (kind === 'get' ? ts.isGetAccessorDeclaration(declaration) : ts.isSetAccessorDeclaration(declaration)) && (declaration as ts.AccessorDeclaration).body !== undefined,
   );
   return accessor && isProgramFile(accessor.getSourceFile(), program) ? { kind: 'functions', functions: [accessor] } : undefined;
+}
+
+/** Syntax and the program's accessor names only: whether `accessorTarget` may find an accessor. */
+export function mayRunAccessor(access: ts.Expression, program: ts.Program): boolean {
+  const name = accessedName(access);
+  return name !== undefined && mayBeAccessorName(name, program);
+}
+
+/** The property name of `a.b` or `a[k]`. */
+function accessedName(access: ts.Expression): ts.Node | undefined {
+  const node = skipOuterExpressions(access);
+  return ts.isPropertyAccessExpression(node) ? node.name : ts.isElementAccessExpression(node) ? node.argumentExpression : undefined;
 }
 
 function declarationTarget(declaration: ts.Declaration, program: ts.Program): Target {
@@ -225,7 +228,6 @@ export function extendedClass(declaration: ts.ClassLikeDeclaration, checker: ts.
   return base ? resolvedSymbolAt(base.expression, checker)?.declarations?.find(ts.isClassLike) : undefined;
 }
 
-const methodsByName = new WeakMap<ts.Program, Map<string, ts.MethodDeclaration[]>>();
 const overrides = new WeakMap<FunctionBody, FunctionBody[]>();
 
 /**
@@ -242,7 +244,7 @@ function findOverrides(method: FunctionBody, program: ts.Program): FunctionBody[
   if (!ts.isMethodDeclaration(method) || !ts.isClassLike(method.parent) || !ts.isIdentifier(method.name)) return [];
   const owner = method.parent;
   const checker = program.getTypeChecker();
-  const candidates = methodIndex(program).get(method.name.text) ?? [];
+  const candidates = programDeclarations(program).methods.get(method.name.text) ?? [];
   return candidates.filter((candidate): candidate is ts.MethodDeclaration & FunctionBody => {
     if (candidate === method || !candidate.body) return false;
     for (let cls = ts.isClassLike(candidate.parent) ? extendedClass(candidate.parent, checker) : undefined, depth = 0; cls && depth < 32; cls = extendedClass(cls, checker), depth++) {
@@ -250,22 +252,4 @@ function findOverrides(method: FunctionBody, program: ts.Program): FunctionBody[
     }
     return false;
   });
-}
-
-/** Every method declared in a class of the program, by name: built once per program, on first need. */
-function methodIndex(program: ts.Program): Map<string, ts.MethodDeclaration[]> {
-  const known = methodsByName.get(program);
-  if (known) return known;
-  const index = new Map<string, ts.MethodDeclaration[]>();
-  const visit = (node: ts.Node): void => {
-    if (ts.isMethodDeclaration(node) && ts.isClassLike(node.parent) && ts.isIdentifier(node.name)) {
-      const list = index.get(node.name.text) ?? [];
-      list.push(node);
-      index.set(node.name.text, list);
-    }
-    ts.forEachChild(node, visit);
-  };
-  for (const file of program.getSourceFiles()) if (isProgramFile(file, program)) visit(file);
-  methodsByName.set(program, index);
-  return index;
 }
