@@ -73,8 +73,13 @@ function walk(file: ts.SourceFile): FileSyntax {
     // Types, interfaces and imports hold no call and no body: most of a typed file's nodes.
     if (holdsNoCode(node)) return;
     const named = namedFunction(node);
-    if (named) announced.set(named.body, [...(announced.get(named.body) ?? []), { name: named.name, ...(named.owner !== undefined ? { owner: named.owner } : {}), firstCall: 0 }]);
-    const opened = announced.get(node);
+    if (named && isToken(named.body)) {
+      // A field set to a name or a literal (`getClient = client`): a body without calls.
+      namedBodies.push({ name: named.name, ...(named.owner !== undefined ? { owner: named.owner } : {}), firstCall: calls.length, endCall: calls.length });
+    } else if (named) {
+      announced.set(named.body, [...(announced.get(named.body) ?? []), { name: named.name, ...(named.owner !== undefined ? { owner: named.owner } : {}), firstCall: 0 }]);
+    }
+    const opened = announced.size > 0 ? announced.get(node) : undefined;
     if (opened) for (const body of opened) body.firstCall = calls.length;
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) calls.push(node);
     if (ts.isFunctionLike(node) && 'body' in node && node.body) functions.push(node as FunctionWithBody);
@@ -97,9 +102,15 @@ function walk(file: ts.SourceFile): FileSyntax {
   return { calls, functions, namedBodies, methods, accessorNames, anyComputedAccessor };
 }
 
+/** Identifiers, literals, keywords and punctuation: no children, no code. */
+function isToken(node: ts.Node): boolean {
+  return node.kind <= ts.SyntaxKind.LastToken;
+}
+
 function holdsNoCode(node: ts.Node): boolean {
   const kind = node.kind;
   return (
+    kind <= ts.SyntaxKind.LastToken ||
     (kind >= ts.SyntaxKind.FirstTypeNode && kind <= ts.SyntaxKind.LastTypeNode) ||
     kind === ts.SyntaxKind.InterfaceDeclaration ||
     kind === ts.SyntaxKind.TypeAliasDeclaration ||
