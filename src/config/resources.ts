@@ -6,7 +6,7 @@
 import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import AjvModule, { type ValidateFunction } from 'ajv';
 import { allPresets, builtInPresets, presetNames, type ResourceDefinition } from '../engine/index.js';
-import type { CallbackAcquire, StateCheck, TransactionModel } from '../engine/resources/presets.js';
+import type { CallbackAcquire, StateCheck, TransactionModel } from '../engine/resources/definition.js';
 import { describeErrors } from './errors.js';
 import { resourcesConfigSchema } from './schema.js';
 

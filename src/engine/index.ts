@@ -24,7 +24,7 @@ import { poolTransactions } from './poolTransactions.js';
 import { callbackFormAcquisitions, promiseChainAcquisition } from './resources/callbacks.js';
 import { handedBackAcquisition, mayHandBack, resolvedAcquisition } from './resources/handedBack.js';
 import { type Acquisition, ResourceModel } from './resources/model.js';
-import type { ResourceDefinition } from './resources/presets.js';
+import type { ResourceDefinition } from './resources/definition.js';
 import { inferredThrowPolicy } from './throwing/index.js';
 
 export type { AcquisitionVerdict, PathEnd } from './dataflow/analyze.js';

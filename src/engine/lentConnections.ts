@@ -13,7 +13,7 @@ import { mentionsIdentifier } from './ast.js';
 import { fileSyntax } from './fileSyntax.js';
 import type { FunctionContainer } from './cfg/index.js';
 import type { TrackedResource } from './resources/model.js';
-import type { ResourceDefinition } from './resources/presets.js';
+import type { ResourceDefinition } from './resources/definition.js';
 
 export interface LentConnection {
   readonly fn: FunctionContainer;

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { isThenableType } from 'ts-api-utils';
 import { type Finding, poolQueryFinding } from './findings.js';
 import { calledMethodName, callReceiver, type ResourceModel } from './resources/model.js';
-import type { ResourceDefinition } from './resources/presets.js';
+import type { ResourceDefinition } from './resources/definition.js';
 import { callbackUse, isDefaultLibraryCall, isPromiseChainCall, type Settlement, settlementOf } from './settlement.js';
 import { enclosingContainer } from './ast.js';
 import { fileSyntax } from './fileSyntax.js';

@@ -12,7 +12,7 @@ import ts from 'typescript';
 import { enclosingContainer, skipOuterExpressions } from './ast.js';
 import type { FunctionContainer } from './cfg/index.js';
 import { calledMethodName, callReceiver, type ResourceModel } from './resources/model.js';
-import type { ResourceDefinition } from './resources/presets.js';
+import type { ResourceDefinition } from './resources/definition.js';
 import { BEGIN_SQL, sendsSql } from './sql.js';
 
 /** Any word that could start a BEGIN: a cheap test of the file's text before its calls are walked. */

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
-import type { ResourceDefinition } from '../resources/presets.js';
+import type { ResourceDefinition } from '../resources/definition.js';
 import type { HelperSummaries } from '../summaries/index.js';
 import { isResource, mayHoldResource, type OwnershipContext, releaseCallsOf } from './values.js';
 import type { OwnershipState } from './state.js';

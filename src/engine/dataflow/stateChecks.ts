@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import type { Outcome } from '../cfg/index.js';
 import { calledMethodName } from '../resources/model.js';
-import type { StateCheck } from '../resources/presets.js';
+import type { StateCheck } from '../resources/definition.js';
 import { isOwned, type OwnershipState } from './state.js';
 import { isResource, type OwnershipContext } from './values.js';
 

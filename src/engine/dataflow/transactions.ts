@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
-import type { TransactionModel } from '../resources/presets.js';
+import type { TransactionModel } from '../resources/definition.js';
 import { BEGIN_SQL, END_SQL, sendsSql } from '../sql.js';
 import { isOwned, type OwnershipState } from './state.js';
 import type { StepEffect } from './transfer.js';

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import type { ResourceModel, TrackedResource } from '../resources/model.js';
-import type { ResourceDefinition } from '../resources/presets.js';
+import type { ResourceDefinition } from '../resources/definition.js';
 import type { HelperSummaries } from '../summaries/index.js';
 import type { ThrowPolicy } from '../cfg/policy.js';
 import { enclosingContainer, isTransparentWrapper, skipOuterExpressions } from '../ast.js';

@@ -4,7 +4,7 @@ import { enclosingContainer, isAssignmentOperator, isAsyncFunction, skipOuterExp
 import type { AcquisitionVerdict } from '../dataflow/analyze.js';
 import { classMembers, fieldsReleasedIn } from '../dataflow/owners.js';
 import { calledMethodName } from '../resources/model.js';
-import type { ResourceDefinition } from '../resources/presets.js';
+import type { ResourceDefinition } from '../resources/definition.js';
 import { type FlowServices, outerValue, releaseCallsOf } from '../dataflow/values.js';
 import { discardedSuggestions } from './discardedFixes.js';
 import { type FixPlan, indentRegion, SourceText, type TextEdit } from './text.js';

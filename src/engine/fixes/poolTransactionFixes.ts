@@ -4,7 +4,7 @@ import { enclosingContainer, isAsyncFunction, mentionsIdentifier, skipOuterExpre
 import { outerValue } from '../dataflow/values.js';
 import type { PoolTransaction } from '../poolTransactions.js';
 import { referenceText, sameReceiver } from '../poolTransactions.js';
-import type { ResourceDefinition } from '../resources/presets.js';
+import type { ResourceDefinition } from '../resources/definition.js';
 import { END_SQL, sendsSql } from '../sql.js';
 import { releaseStatementText } from './leakFixes.js';
 import { blockScopedDeclarations, refersTo } from './scope.js';

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { enclosingContainer, isAsyncFunction, skipOuterExpressions } from '../ast.js';
 import type { OpenTransaction } from '../dataflow/transactions.js';
 import { callReceiver } from '../resources/model.js';
-import type { ResourceDefinition } from '../resources/presets.js';
+import type { ResourceDefinition } from '../resources/definition.js';
 import { type FixPlan, SourceText } from './text.js';
 
 /*

@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { type Acquisition, callReceiver, calledMethodName, type ResourceModel } from './model.js';
-import type { ResourceDefinition } from './presets.js';
+import type { ResourceDefinition } from './definition.js';
 
 /*
  * Resources that arrive as a callback's parameter: the callback forms of the drivers

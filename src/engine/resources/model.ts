@@ -3,7 +3,7 @@ import { isThenableType } from 'ts-api-utils';
 import ts from 'typescript';
 import { enclosingContainer, isTransparentWrapper, skipOuterExpressions } from '../ast.js';
 import type { FunctionContainer } from '../cfg/index.js';
-import type { CallbackAcquire, ResourceDefinition } from './presets.js';
+import type { CallbackAcquire, ResourceDefinition } from './definition.js';
 
 /** A resource the dataflow follows: the node at which it comes into being, and its kind. */
 export interface TrackedResource {

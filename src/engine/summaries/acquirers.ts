@@ -4,7 +4,7 @@ import { enclosingContainer, resolvedSymbolAt, skipOuterExpressions } from '../a
 import { callbackFormAcquisitions, functionLiteral, receivedBy } from '../resources/callbacks.js';
 import { handedBackAcquisition, mayHandBack, resolvedAcquisition } from '../resources/handedBack.js';
 import { type Acquisition, acquisitionEvent, type ResourceModel } from '../resources/model.js';
-import type { ResourceDefinition } from '../resources/presets.js';
+import type { ResourceDefinition } from '../resources/definition.js';
 import { type FieldServices, fieldsSetAtConstruction, methodsReleasingField } from '../dataflow/owners.js';
 import { type FunctionWithBody, programFunctionCalled } from './callees.js';
 import { calleeName, type CandidateNames, candidateNames } from './candidates.js';

@@ -4,7 +4,7 @@ import type { ControlFlowGraph, FunctionContainer, ThrowPolicy } from '../cfg/in
 import type { Escape } from '../dataflow/escapes.js';
 import type { OwnershipState } from '../dataflow/state.js';
 import type { TrackedResource } from '../resources/model.js';
-import type { ResourceDefinition } from '../resources/presets.js';
+import type { ResourceDefinition } from '../resources/definition.js';
 
 /** Whether a function gives back the resource passed as one of its parameters. */
 export interface ReleaseSummary {

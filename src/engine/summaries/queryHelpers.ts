@@ -10,7 +10,7 @@ import { isThenableType } from 'ts-api-utils';
 import ts from 'typescript';
 import { isAsyncFunction, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
-import type { ResourceDefinition } from '../resources/presets.js';
+import type { ResourceDefinition } from '../resources/definition.js';
 import { callsInBody, settlementOf } from '../settlement.js';
 import { type FunctionWithBody, programFunctionCalled } from './callees.js';
 
