@@ -51,8 +51,8 @@ export function analyzeForRule(
   const typed = services as ParserServicesWithTypeInformation;
   const sourceFile = typed.program.getSourceFile(context.filename) ?? typed.esTreeNodeToTSNodeMap.get(context.sourceCode.ast);
   if (!builtByEngineTypeScript(sourceFile)) return { messageId: 'typescriptMismatch' };
-  const { resources, nonThrowing } = configuration;
-  return { analysis: analyzeSourceFile(sourceFile, typed.program, { throwModel, resources, nonThrowing }), services: typed };
+  const { resources, nonThrowing, recognition, helpers } = configuration;
+  return { analysis: analyzeSourceFile(sourceFile, typed.program, { throwModel, resources, nonThrowing, recognition, helpers }), services: typed };
 }
 
 function isSetupProblem(result: RuleAnalysis | SetupProblem): result is SetupProblem {

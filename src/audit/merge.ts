@@ -40,6 +40,8 @@ function mergeJson(reports: readonly AuditReport[]): AuditReport {
     filesAudited: reports.reduce((sum, report) => sum + report.filesAudited, 0),
     findings: reports.flatMap((report) => report.findings).sort(byPlace),
     acquisitions: reports.flatMap((report) => report.acquisitions).sort(byPlace),
+    // Reports of an earlier version have none.
+    unrecognised: reports.flatMap((report) => report.unrecognised ?? []).sort(byPlace),
   };
 }
 

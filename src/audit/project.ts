@@ -35,6 +35,11 @@ export function loadProject(configFile: string): LoadedProject {
   // Relative type specifiers (`{ from: 'file', path }`) join the program's current directory, as
   // in ESLint, whose project service roots each tsconfig's program at its own directory.
   host.getCurrentDirectory = () => directory;
+  // A referenced project (`references`) is read from its TypeScript source, not its built `.d.ts`,
+  // as the project service (an editor's language service) reads it: its helpers are then summarised
+  // from their code, and the audit needs no build first. (A public member of TypeScript's watch
+  // hosts, which `createProgram` asks of any host.)
+  (host as ts.CompilerHost & { useSourceOfProjectReferenceRedirect?: () => boolean }).useSourceOfProjectReferenceRedirect = () => true;
   const program = ts.createProgram({
     rootNames: config.fileNames,
     options: config.options,

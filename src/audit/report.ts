@@ -38,6 +38,17 @@ export interface AcquisitionSite {
   readonly outcome: AcquisitionOutcome;
 }
 
+/**
+ * An acquire-named call (`pool.connect()`) whose receiver has no type and whose use showed nothing
+ * (no release of what it returned): the audit could not tell whether it takes a connection.
+ */
+export interface UnrecognisedCall {
+  readonly file: string;
+  readonly line: number;
+  /** The call as written, shortened (`pool.connect()`). */
+  readonly call: string;
+}
+
 export interface AuditReport {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   readonly tool: { readonly name: 'connection-leaks'; readonly version: string };
@@ -46,6 +57,8 @@ export interface AuditReport {
   readonly filesAudited: number;
   readonly findings: readonly AuditFinding[];
   readonly acquisitions: readonly AcquisitionSite[];
+  /** Where the audit was blind: calls that may acquire, on receivers with no type (see `UnrecognisedCall`). */
+  readonly unrecognised: readonly UnrecognisedCall[];
 }
 
 /**

@@ -3,6 +3,7 @@ import type ts from 'typescript';
 import {
   analysisFailedMessage,
   analyzeSourceFile,
+  describeOperation,
   type Finding,
   formatMessage,
   noEscapingConnectionMessages,
@@ -11,11 +12,12 @@ import {
   noOpenTransactionMessages,
   noTransactionOnPoolMessages,
   noUseAfterReleaseMessages,
+  resourceLabel,
   type RuleName,
 } from '../engine/index.js';
 import { DEFAULT_CONFIGURATION, type PluginConfiguration } from '../config/resources.js';
 import { loadProject } from './project.js';
-import { type AcquisitionSite, type AuditFinding, type AuditReport, byPlace, outcomeOf, SCHEMA_VERSION } from './report.js';
+import { type AcquisitionSite, type AuditFinding, type AuditReport, byPlace, outcomeOf, SCHEMA_VERSION, type UnrecognisedCall } from './report.js';
 
 export const RULE_NAMES: readonly RuleName[] = [
   'no-leaked-connection',
@@ -71,12 +73,13 @@ export function runAudit(options: AuditOptions): AuditReport {
     .sort((a, b) => (relative(options.root, a.fileName) < relative(options.root, b.fileName) ? -1 : 1))
     // Round-robin over the sorted paths: deterministic, and shards of similar size.
     .filter((_, index) => !options.shard || index % options.shard.count === options.shard.index - 1);
-  const { resources, nonThrowing } = options.configuration ?? DEFAULT_CONFIGURATION;
+  const { resources, nonThrowing, recognition, helpers } = options.configuration ?? DEFAULT_CONFIGURATION;
   const findings: AuditFinding[] = [];
   const acquisitions: AcquisitionSite[] = [];
+  const unrecognised: UnrecognisedCall[] = [];
   files.forEach((file, index) => {
     // The rules' defaults: the inferred throw model.
-    const analysis = analyzeSourceFile(file, program, { throwModel: 'inferred', resources, nonThrowing });
+    const analysis = analyzeSourceFile(file, program, { throwModel: 'inferred', resources, nonThrowing, recognition, helpers });
     const seen = new Set<string>();
     for (const finding of analysis.findings) {
       if (!options.rules.includes(finding.rule)) continue;
@@ -88,11 +91,15 @@ export function runAudit(options: AuditOptions): AuditReport {
     }
     for (const verdict of analysis.verdicts) {
       acquisitions.push({
-        resource: verdict.acquisition.resource.name,
+        // As the messages call it: `pg`, `pg-like` (recognised by its shape), `untyped`.
+        resource: resourceLabel(verdict.acquisition),
         file: relative(options.root, file.fileName),
         line: lineOf(file, verdict.acquisition.call.getStart(file)).line,
         outcome: outcomeOf(verdict.ends),
       });
+    }
+    for (const call of analysis.unrecognised()) {
+      unrecognised.push({ file: relative(options.root, file.fileName), line: lineOf(file, call.getStart(file)).line, call: describeOperation(call) });
     }
     options.onFile?.(index + 1, files.length, relative(options.root, file.fileName));
   });
@@ -103,6 +110,7 @@ export function runAudit(options: AuditOptions): AuditReport {
     filesAudited: files.length,
     findings: findings.sort(byPlace),
     acquisitions: acquisitions.sort(byPlace),
+    unrecognised: unrecognised.sort(byPlace),
   };
 }
 

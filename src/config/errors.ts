@@ -4,7 +4,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { presetNames } from '../engine/index.js';
-import { CALLBACK_KEYS, CONFIG_KEYS, RESOURCE_KEYS, STATE_CHECK_KEYS, TRANSACTION_KEYS } from './schema.js';
+import { CALLBACK_KEYS, CONFIG_KEYS, HELPER_EFFECT_KEYS, HELPER_KEYS, RECOGNITION_KEYS, RESOURCE_KEYS, STATE_CHECK_KEYS, TRANSACTION_KEYS } from './schema.js';
 
 type Segment = string | number;
 
@@ -118,13 +118,31 @@ function toProblem(issue: Issue, data: unknown): Problem {
 
 /** What a value at each place must be, by its path with indices as `*`. */
 const EXPECTED: Record<string, string> = {
-  '': 'an object with "presets", "resources" and/or "nonThrowing"',
+  '': 'an object with "presets", "resources", "nonThrowing", "recognition" and/or "helpers"',
+  recognition: 'an object with "shape" and/or "untyped"',
+  'recognition/shape': 'true or false',
+  'recognition/untyped': '"javascript", "everywhere" or "off"',
   nonThrowing: 'an array of type or value specifiers',
   'nonThrowing/*': 'a type or value specifier: a name, or an object with "from" ("file", "lib" or "package") and "name"',
   'nonThrowing/*/name': 'a name or an array of names',
   'nonThrowing/*/name/*': 'a name (a string)',
   'nonThrowing/*/path': 'a file path (a string)',
   'nonThrowing/*/package': 'a package name (a string)',
+  helpers: 'an array of helper declarations',
+  'helpers/*': 'a helper declaration (an object with "function" and one of "releases", "acquires" or "lends")',
+  'helpers/*/function': 'a type or value specifier: a name, or an object with "from" ("file", "lib" or "package") and "name"',
+  'helpers/*/function/name': 'a name or an array of names',
+  'helpers/*/function/name/*': 'a name (a string)',
+  'helpers/*/function/path': 'a file path (a string)',
+  'helpers/*/function/package': 'a package name (a string)',
+  'helpers/*/releases': 'an object with "parameter"',
+  'helpers/*/releases/parameter': 'a parameter index (an integer, 0 for the first parameter)',
+  'helpers/*/acquires': 'an object with "resource"',
+  'helpers/*/acquires/resource': 'a preset or resource name (a non-empty string)',
+  'helpers/*/lends': 'an object with "callback", "parameter" and "resource"',
+  'helpers/*/lends/callback': 'an argument index (an integer, 0 for the first argument)',
+  'helpers/*/lends/parameter': "a parameter index of the callback (an integer, 0 for the first parameter)",
+  'helpers/*/lends/resource': 'a preset or resource name (a non-empty string)',
   $schema: 'a string',
   presets: 'an array of preset names',
   'presets/*': 'a preset name (a string)',
@@ -155,7 +173,8 @@ for (const key of ['acquire', 'release', 'poolRelease', 'queries', 'poolQueries'
   EXPECTED[`resources/*/${key}`] = 'an array of method names';
   EXPECTED[`resources/*/${key}/*`] = 'a method name (a non-empty string)';
 }
-for (const key of ['releaseToOwnPool', 'connectsLazily', 'asyncRelease', 'suggestUsing', 'lazyQueries', 'idempotentRelease']) EXPECTED[`resources/*/${key}`] = 'true or false';
+EXPECTED['resources/*/releaseRunBy'] = 'a method name (a non-empty string)';
+for (const key of ['releaseToOwnPool', 'connectsLazily', 'asyncRelease', 'suggestUsing', 'disposeReleases', 'lazyQueries', 'idempotentRelease']) EXPECTED[`resources/*/${key}`] = 'true or false';
 for (const key of ['begin', 'end', 'discardingReleases', 'activeChecks']) {
   EXPECTED[`resources/*/transactions/${key}`] = 'an array of method names';
   EXPECTED[`resources/*/transactions/${key}/*`] = 'a method name (a non-empty string)';
@@ -173,6 +192,7 @@ function itemNoun(path: readonly Segment[]): string {
     case 'resources/*/pools/*/name':
       return 'type name';
     case 'nonThrowing/*/name':
+    case 'helpers/*/function/name':
       return 'name';
     default:
       return 'method name';
@@ -185,6 +205,16 @@ function knownKeysAt(path: readonly Segment[], data: unknown): readonly string[]
       return CONFIG_KEYS;
     case 'resources/*':
       return RESOURCE_KEYS;
+    case 'recognition':
+      return RECOGNITION_KEYS;
+    case 'helpers/*':
+      return HELPER_KEYS;
+    case 'helpers/*/releases':
+      return HELPER_EFFECT_KEYS.releases;
+    case 'helpers/*/acquires':
+      return HELPER_EFFECT_KEYS.acquires;
+    case 'helpers/*/lends':
+      return HELPER_EFFECT_KEYS.lends;
     case 'resources/*/callbacks/*':
       return CALLBACK_KEYS;
     case 'resources/*/transactions':
@@ -193,7 +223,8 @@ function knownKeysAt(path: readonly Segment[], data: unknown): readonly string[]
       return STATE_CHECK_KEYS;
     case 'resources/*/pools/*':
     case 'resources/*/resourceTypes/*':
-    case 'nonThrowing/*': {
+    case 'nonThrowing/*':
+    case 'helpers/*/function': {
       // A type specifier: the keys of the shape its `from` names.
       const from = (valueAt(data, path) as { from?: unknown }).from;
       return SPECIFIER_KEYS[String(from)] ?? [];

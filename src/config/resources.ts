@@ -5,9 +5,10 @@
  */
 import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import AjvModule, { type ValidateFunction } from 'ajv';
-import { allPresets, builtInPresets, presetNames, type ResourceDefinition } from '../engine/index.js';
+import { allPresets, builtInPresets, type DeclaredHelper, DEFAULT_RECOGNITION, presetNames, type RecognitionOptions, type ResourceDefinition } from '../engine/index.js';
 import type { CallbackAcquire, StateCheck, TransactionModel } from '../engine/resources/definition.js';
 import { describeErrors } from './errors.js';
+import { declaredHelpers, type UserHelper } from './helpers.js';
 import { resourcesConfigSchema } from './schema.js';
 
 /** A callback form as users write it: `borrowed` defaults to false (the callback must release). */
@@ -47,6 +48,10 @@ export interface UserResourceDefinition {
   readonly suggestUsing?: boolean;
   /** Default: []; each one also in `release`. */
   readonly commits?: readonly string[];
+  /** Default: none (the release call releases). */
+  readonly releaseRunBy?: string;
+  /** Default: true. */
+  readonly disposeReleases?: boolean;
   /** Default: false. */
   readonly lazyQueries?: boolean;
   /** Default: false. */
@@ -76,18 +81,30 @@ export interface ResourcesConfig {
   readonly resources?: readonly UserResourceDefinition[];
   /** Functions that never throw, for the `inferred` throw model (see docs/configuration.md). */
   readonly nonThrowing?: readonly TypeOrValueSpecifier[];
+  /** Pools no preset's types name: recognised by their shape, and untyped ones by their use. */
+  readonly recognition?: Partial<RecognitionOptions>;
+  /** Functions without readable source that release, acquire or lend a connection (see docs/configuration.md). */
+  readonly helpers?: readonly UserHelper[];
 }
 
 /** What a configuration asks of the engine: the resources to follow, and what cannot throw. */
 export interface PluginConfiguration {
   readonly resources: readonly ResourceDefinition[];
   readonly nonThrowing: readonly TypeOrValueSpecifier[];
+  readonly recognition: RecognitionOptions;
+  readonly helpers: readonly DeclaredHelper[];
 }
 
 const NO_SPECIFIERS: readonly TypeOrValueSpecifier[] = Object.freeze([]);
+const NO_HELPERS: readonly DeclaredHelper[] = Object.freeze([]);
 
 /** No configuration at all: every preset, nothing declared non-throwing. */
-export const DEFAULT_CONFIGURATION: PluginConfiguration = Object.freeze({ resources: allPresets, nonThrowing: NO_SPECIFIERS });
+export const DEFAULT_CONFIGURATION: PluginConfiguration = Object.freeze({
+  resources: allPresets,
+  nonThrowing: NO_SPECIFIERS,
+  recognition: DEFAULT_RECOGNITION,
+  helpers: NO_HELPERS,
+});
 
 /**
  * A mistake in the configuration: `path` is where it is (`resources[0].acquire`, empty for the
@@ -105,13 +122,18 @@ export class ConfigError extends Error {
 }
 
 /**
- * What a configuration asks for: its resources (see `resourcesFromConfig`) and its non-throwing
- * functions. Throws a `ConfigError` for the first mistake.
+ * What a configuration asks for: its resources (see `resourcesFromConfig`), its non-throwing
+ * functions and its declared helpers (`helpers.ts`). Throws a `ConfigError` for the first mistake.
  */
 export function configurationFromConfig(raw: unknown): PluginConfiguration {
   const resources = resourcesFromConfig(raw);
-  const nonThrowing = (raw as ResourcesConfig).nonThrowing;
-  return nonThrowing === undefined || nonThrowing.length === 0 ? { resources, nonThrowing: NO_SPECIFIERS } : { resources, nonThrowing: Object.freeze([...nonThrowing]) };
+  const { nonThrowing: declared, recognition: asked, helpers: userHelpers } = raw as ResourcesConfig;
+  const nonThrowing = declared === undefined || declared.length === 0 ? NO_SPECIFIERS : Object.freeze([...declared]);
+  // One shared object for the defaults: the engine caches its analyses per options.
+  const recognition = asked === undefined ? DEFAULT_RECOGNITION : Object.freeze({ ...DEFAULT_RECOGNITION, ...asked });
+  const helpers = userHelpers === undefined || userHelpers.length === 0 ? NO_HELPERS : declaredHelpers(userHelpers, resources);
+  if ('problem' in helpers) throw new ConfigError(helpers.path, helpers.problem);
+  return { resources, nonThrowing, recognition, helpers };
 }
 
 /**
@@ -180,6 +202,8 @@ export function withDefaults(resource: UserResourceDefinition): ResourceDefiniti
     asyncRelease: resource.asyncRelease ?? false,
     suggestUsing: resource.suggestUsing ?? false,
     commits: resource.commits ?? [],
+    ...(resource.releaseRunBy !== undefined ? { releaseRunBy: resource.releaseRunBy } : {}),
+    disposeReleases: resource.disposeReleases ?? true,
     lazyQueries: resource.lazyQueries ?? false,
     idempotentRelease: resource.idempotentRelease ?? false,
     stateChecks: (resource.stateChecks ?? []).map((check): StateCheck => ({ name: check.name, on: check.on ?? 'resource', whenTrue: check.whenTrue })),

@@ -24,6 +24,8 @@ export const RESOURCE_KEYS = [
   'asyncRelease',
   'suggestUsing',
   'commits',
+  'releaseRunBy',
+  'disposeReleases',
   'lazyQueries',
   'idempotentRelease',
   'transactions',
@@ -36,9 +38,32 @@ export const STATE_CHECK_KEYS = ['name', 'on', 'whenTrue'] as const;
 export const TRANSACTION_KEYS = ['begin', 'end', 'sql', 'discardingReleases', 'releaseWithArgumentDiscards', 'activeChecks'] as const;
 
 /** The keys of the configuration object users write (`$schema` only lets a JSON file name its schema). */
-export const CONFIG_KEYS = ['presets', 'resources', 'nonThrowing'] as const;
+export const CONFIG_KEYS = ['presets', 'resources', 'nonThrowing', 'recognition', 'helpers'] as const;
+
+export const RECOGNITION_KEYS = ['shape', 'untyped'] as const;
+
+/** `recognition`: pools no preset's types name (see `engine/resources/recognition.ts`). */
+const recognitionSchema = {
+  description:
+    "Pools whose types no preset declares. `shape`: a pool of another type (`getPool(): IPgPool`) whose acquire method returns what has a preset's release and query methods is followed with that preset's semantics. `untyped`: a pool with no type (`any`) whose connection the code releases with a preset's method is followed too — in JavaScript files (`javascript`), in every file (`everywhere`), or never (`off`).",
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    shape: { description: 'Recognise pools by their shape. Default: true.', type: 'boolean', default: true },
+    untyped: {
+      description: 'Where pools with no type are recognised by their use. Default: "javascript".',
+      type: 'string',
+      enum: ['javascript', 'everywhere', 'off'],
+      default: 'javascript',
+    },
+  },
+};
 
 export const CALLBACK_KEYS = ['method', 'resourceParameter', 'errorParameter', 'releaseParameter', 'borrowed'] as const;
+
+/** The keys of a declared helper, and of what it does (`releases`, `acquires`, `lends`). */
+export const HELPER_KEYS = ['function', 'releases', 'acquires', 'lends'] as const;
+export const HELPER_EFFECT_KEYS = { releases: ['parameter'], acquires: ['resource'], lends: ['callback', 'parameter', 'resource'] } as const;
 
 function methodNames(description: string, minItems = 0) {
   return {
@@ -71,6 +96,52 @@ const callbackSchema = {
     borrowed: flag(
       "The pool gives the resource back itself when the callback's promise settles (generic-pool's `use(fn)`): the callback only borrows it. Otherwise (the default) the callback owns it and must release it.",
     ),
+  },
+};
+
+function resourceName(description: string) {
+  return { description, type: 'string', minLength: 1 };
+}
+
+/** `helpers`: functions whose code the analysis cannot read, described as a summary would (see `engine/summaries/declared.ts`). */
+const helperSchema = {
+  description:
+    'A function (or method) that releases, acquires or lends a connection, in a package whose source the analysis cannot read (a `.d.ts` only): what it does, as the analysis would summarise it from its code. Give exactly one of `releases`, `acquires` and `lends`.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['function'],
+  properties: {
+    function: {
+      ...typeOrValueSpecifiersSchema.items,
+      description:
+        "The function called, as a typescript-eslint type or value specifier: a name, { from: 'package', package, name }, { from: 'file', name, path? } or { from: 'lib', name }.",
+    },
+    releases: {
+      description: 'It gives back the connection passed to it, however it ends (`releaseQuietly(client)`).',
+      type: 'object',
+      additionalProperties: false,
+      required: ['parameter'],
+      properties: { parameter: parameterIndex('Which parameter receives the connection (0 for the first).') },
+    },
+    acquires: {
+      description: 'It returns a connection it acquired, or a promise of one (`getClient(pool)`): its caller holds it and must release it.',
+      type: 'object',
+      additionalProperties: false,
+      required: ['resource'],
+      properties: { resource: resourceName('The preset or resource the connection is of (`pg`, or the name of one of your resources).') },
+    },
+    lends: {
+      description:
+        "It calls a callback with a connection and gives the connection back when the callback's promise settles (`withClient(pool, async (client) => …)`): the callback borrows it.",
+      type: 'object',
+      additionalProperties: false,
+      required: ['callback', 'parameter', 'resource'],
+      properties: {
+        callback: parameterIndex('Which argument is the callback (0 for the first).'),
+        parameter: parameterIndex("Which of the callback's parameters receives the connection (0 for the first)."),
+        resource: resourceName('The preset or resource the connection is of (`pg`, or the name of one of your resources).'),
+      },
+    },
   },
 };
 
@@ -158,6 +229,18 @@ const resourceSchema = {
       ),
       default: [],
     },
+    releaseRunBy: {
+      description:
+        "The method that runs what the release methods return, when they only build a command (kysely: `trx.commit()` returns a `Command` that runs on `.execute()`): then `trx.commit().execute()` releases, a bare `trx.commit()` does not, and fixes write `trx.rollback().execute()`. Applies to `poolRelease` too. Default: none (the release call releases).",
+      type: 'string',
+      minLength: 1,
+    },
+    disposeReleases: {
+      description:
+        "The resource's [Symbol.asyncDispose] (or [Symbol.dispose]) gives it back, so `await using` releases it. Set it to false when the disposer does something else (kysely's ControlledTransaction inherits one that throws). Default: true.",
+      type: 'boolean',
+      default: true,
+    },
     lazyQueries: flag('The promise-like values the resource\'s methods return are lazy builders that run nothing until awaited (knex): then only the `queries` named are queries.'),
     idempotentRelease: flag('Giving the resource back twice is harmless (the second release does nothing): no-use-after-release then reports a use after release, but not a second release.'),
     transactions: { $ref: '#/definitions/transactions' },
@@ -201,8 +284,17 @@ export const resourcesConfigSchema = {
       description:
         "Functions of your own or of a library that never throw (a logger, a metrics client, `debug`), as typescript-eslint type or value specifiers: the function (`{ from: 'file', name: 'logEvent', path: 'src/log.ts' }`, `{ from: 'package', package: 'debug', name: 'Debugger' }`) or the type of the object whose methods they are (`{ from: 'package', package: 'pino', name: 'Logger' }`). A call of one is not an exception path, and awaiting its promise cannot reject. Default: none.",
     },
+    recognition: { $ref: '#/definitions/recognition' },
+    helpers: {
+      description:
+        'Functions of packages whose source the analysis cannot read that release, acquire or lend a connection (a workspace package whose TypeScript source is part of the program needs none: it is read like your own code). Default: none.',
+      type: 'array',
+      items: { $ref: '#/definitions/helper' },
+    },
   },
   definitions: {
+    recognition: recognitionSchema,
+    helper: helperSchema,
     resource: resourceSchema,
     callback: callbackSchema,
     transactions: transactionSchema,

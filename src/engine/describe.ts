@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import type { LeakPath } from './dataflow/state.js';
+import type { TrackedResource } from './resources/model.js';
 import { whereItThrows } from './throwing/index.js';
 
 /** Long callees are cut so a message stays one readable line. */
@@ -133,4 +134,33 @@ export function describeExit(
       if (ts.isThrowStatement(at)) return `the exception thrown on line ${lineOf(at)} leaves the ${subject}`;
       return `the exception from \`${describeOperation(at)}\` on line ${lineOf(at)} leaves the ${subject}`;
   }
+}
+
+/**
+ * What reports call a resource: its definition's name ("pg"); "pg-like" for one whose pool was
+ * recognised by its shape, "untyped" for one whose pool has no type (see `resources/recognition.ts`).
+ */
+export function resourceLabel(tracked: Pick<TrackedResource, 'resource' | 'recognition'>): string {
+  switch (tracked.recognition?.by) {
+    case undefined:
+      return tracked.resource.name;
+    case 'shape':
+      return `${tracked.resource.name}-like`;
+    case 'use':
+      return 'untyped';
+  }
+}
+
+/**
+ * How the pool was recognised, to follow the acquisition in a leak report: nothing for a pool of a
+ * preset's type; " (recognised by its shape: …)"; " (`pool` has no type; recognised by its use: …)".
+ */
+export function describeRecognition(tracked: Pick<TrackedResource, 'resource' | 'recognition'>): string {
+  const recognition = tracked.recognition;
+  if (!recognition) return '';
+  if (recognition.by === 'shape') {
+    return ` (its type is not ${tracked.resource.name}'s; recognised by its shape: what it returns has \`${recognition.release}()\` and \`${recognition.query}()\`)`;
+  }
+  const { receiver, evidence } = recognition;
+  return ` (\`${shorten(receiver)}\` has no type; recognised by its use: \`${describeOperation(evidence)}\` on line ${lineOf(evidence)})`;
 }

@@ -3,7 +3,17 @@ import type { AcquisitionVerdict } from './dataflow/analyze.js';
 import type { Escape } from './dataflow/escapes.js';
 import type { QueryRace } from './dataflow/queries.js';
 import type { FlowServices } from './dataflow/values.js';
-import { describeCode, describeExit, describeLeakPath, describeLocation, describeOperation, describeExceptionPath, lineOf } from './describe.js';
+import {
+  describeCode,
+  describeExceptionPath,
+  describeExit,
+  describeLeakPath,
+  describeLocation,
+  describeOperation,
+  describeRecognition,
+  lineOf,
+  resourceLabel,
+} from './describe.js';
 import { leakFixes } from './fixes/leakFixes.js';
 import { poolQuerySuggestions, raceSuggestions } from './fixes/queryFixes.js';
 import { rollbackSuggestions } from './fixes/transactionFixes.js';
@@ -70,8 +80,9 @@ export function leakFinding(verdict: AcquisitionVerdict, services: FlowServices)
       node: acquisition.call,
       messageId,
       data: {
-        resource: acquisition.resource.name,
+        resource: resourceLabel(acquisition),
         acquire: describeOperation(acquisition.call),
+        recognised: describeRecognition(acquisition),
         // A connection received by a callback is lost where that callback ends.
         path: describeLeakPath(leak, verdict.graph.container, subjectOf(verdict)),
       },
@@ -99,7 +110,7 @@ function raceReport(race: QueryRace, verdict: AcquisitionVerdict): Finding {
   const { query, point } = race;
   const data = {
     query: describeOperation(query.query),
-    resource: verdict.acquisition.resource.name,
+    resource: resourceLabel(verdict.acquisition),
     // The exception a path needs to reach the race, unless the race is that exception leaving.
     cause: query.thrownAt && point.kind !== 'throw' ? `, on the path ${describeExceptionPath(query.thrownAt)}` : '',
   };
@@ -154,7 +165,7 @@ export function escapeFindings(verdict: AcquisitionVerdict): Finding[] {
       rule: 'no-escaping-connection',
       node: escape.at,
       messageId: described.messageId,
-      data: { resource: acquisition.resource.name, acquire: describeOperation(acquisition.call), ...described.data },
+      data: { resource: resourceLabel(acquisition), acquire: describeOperation(acquisition.call), ...described.data },
       ...(escape.sink ? { sink: escape.sink } : {}),
     });
   }
@@ -253,7 +264,7 @@ export function misuseFindings(verdict: AcquisitionVerdict): Finding[] {
     messageId: kind,
     data: {
       use: describeOperation(at),
-      resource: verdict.acquisition.resource.name,
+      resource: resourceLabel(verdict.acquisition),
       release: describeOperation(firstRelease),
       line: String(lineOf(firstRelease)),
     },
@@ -266,7 +277,7 @@ export function openTransactionFindings(verdict: AcquisitionVerdict): Finding[] 
   return verdict.openTransactions.map((open) => {
     const data = {
       begin: describeCode(open.begin),
-      resource: acquisition.resource.name,
+      resource: resourceLabel(acquisition),
       cause: open.thrownAt ? `, on the path ${describeExceptionPath(open.thrownAt)}` : '',
     };
     const suggestions = fixesOrNone(() => rollbackSuggestions(open, acquisition.resource), []);

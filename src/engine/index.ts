@@ -7,6 +7,7 @@ import type { OwnershipState } from './dataflow/state.js';
 import { lentConnections } from './lentConnections.js';
 import type { FlowServices } from './dataflow/values.js';
 import { AcquirerSummaries } from './summaries/acquirers.js';
+import { type DeclaredHelper, declaredHelpers } from './summaries/declared.js';
 import { type ParameterFlow, SummaryCache } from './summaries/index.js';
 import {
   escapeFindings,
@@ -25,6 +26,7 @@ import { callbackFormAcquisitions, promiseChainAcquisition } from './resources/c
 import { handedBackAcquisition, mayHandBack, resolvedAcquisition } from './resources/handedBack.js';
 import { type Acquisition, ResourceModel } from './resources/model.js';
 import type { ResourceDefinition } from './resources/definition.js';
+import { DEFAULT_RECOGNITION, type RecognitionOptions } from './resources/recognition.js';
 import { inferredThrowPolicy } from './throwing/index.js';
 
 export type { AcquisitionVerdict, PathEnd } from './dataflow/analyze.js';
@@ -32,8 +34,11 @@ export type { LeakPath, LeakKind } from './dataflow/state.js';
 export type { ThrowModel } from './cfg/index.js';
 export { buildControlFlowGraph } from './cfg/index.js';
 export { allPresets, builtInPresets, presetNames, type PresetName, type ResourceDefinition } from './resources/presets.js';
+export { DEFAULT_RECOGNITION, type RecognitionOptions } from './resources/recognition.js';
 export * from './messages.js';
+export { describeOperation, resourceLabel } from './describe.js';
 export type { Finding, RuleName } from './findings.js';
+export type { DeclaredHelper } from './summaries/declared.js';
 export type { FixPlan, TextEdit } from './fixes/text.js';
 export type { Escape, EscapeKind } from './dataflow/escapes.js';
 export type { QueryRace, RacePoint } from './dataflow/queries.js';
@@ -46,9 +51,14 @@ export interface EngineOptions {
   readonly resources: readonly ResourceDefinition[];
   /** Functions the user declares non-throwing, for the `inferred` throw model (none by default). */
   readonly nonThrowing?: readonly TypeOrValueSpecifier[];
+  /** Pools no preset's types name, recognised by shape or by use (`DEFAULT_RECOGNITION` when absent). */
+  readonly recognition?: RecognitionOptions;
+  /** Functions the user declares to release, acquire or lend a connection (none by default). */
+  readonly helpers?: readonly DeclaredHelper[];
 }
 
 const NONE: readonly TypeOrValueSpecifier[] = Object.freeze([]);
+const NO_HELPERS: readonly DeclaredHelper[] = Object.freeze([]);
 
 /** The throw policy the options ask for, in this program. */
 function throwPolicyOf(program: ts.Program, options: EngineOptions): ThrowPolicy {
@@ -65,6 +75,12 @@ function throwPolicyOf(program: ts.Program, options: EngineOptions): ThrowPolicy
 export interface FileAnalysis {
   readonly verdicts: readonly AcquisitionVerdict[];
   readonly findings: readonly Finding[];
+  /**
+   * Acquire-named calls (`pool.connect()`) on a receiver with no type whose use showed nothing
+   * (see `resources/recognition.ts`): where the analysis was blind, for the audit's inventory.
+   * Computed when first asked: the rules never ask.
+   */
+  unrecognised(): readonly ts.CallExpression[];
 }
 
 const cache = new WeakMap<ts.Program, WeakMap<ts.SourceFile, Map<string, FileAnalysis>>>();
@@ -92,7 +108,8 @@ const listIds = new WeakMap<readonly unknown[], number>();
 
 /** Resource and specifier lists are compared by identity: front ends build one list per configuration. */
 function optionsKey(options: EngineOptions): string {
-  return `${options.throwModel}:${listId(options.resources)}:${listId(options.nonThrowing ?? NONE)}`;
+  const { shape, untyped } = options.recognition ?? DEFAULT_RECOGNITION;
+  return `${options.throwModel}:${listId(options.resources)}:${listId(options.nonThrowing ?? NONE)}:${shape}:${untyped}:${listId(options.helpers ?? NO_HELPERS)}`;
 }
 
 function listId(list: readonly unknown[]): number {
@@ -105,9 +122,9 @@ let nextListId = 0;
 
 function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: EngineOptions): FileAnalysis {
   const checker = program.getTypeChecker();
-  const model = new ResourceModel(options.resources, program, checker);
+  const model = new ResourceModel(options.resources, program, checker, options.recognition ?? DEFAULT_RECOGNITION);
   const policy = throwPolicyOf(program, options);
-  const services: FlowServices = { program, checker, model, summaries: summariesFor(program, policy) };
+  const services: FlowServices = { program, checker, model, summaries: summariesFor(program, policy, options.helpers ?? NO_HELPERS) };
   const failures: Finding[] = [];
   const byContainer = new Map<FunctionContainer, Acquisition[]>();
   for (const acquisition of findAcquisitions(sourceFile, model, acquirersFor(program, options, services), failures)) {
@@ -136,7 +153,20 @@ function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: Engine
     ...distinctByNode(verdicts.flatMap(openTransactionFindings)),
     ...poolTransactionFindings(sourceFile, model, failures),
   ];
-  return { verdicts, findings: [...findings, ...failures] };
+  let unrecognised: readonly ts.CallExpression[] | undefined;
+  return {
+    verdicts,
+    findings: [...findings, ...failures],
+    unrecognised: () => (unrecognised ??= unrecognisedCalls(sourceFile, model, verdicts)),
+  };
+}
+
+/** The candidate calls on untyped receivers that acquired nothing the analysis followed. */
+function unrecognisedCalls(sourceFile: ts.SourceFile, model: ResourceModel, verdicts: readonly AcquisitionVerdict[]): ts.CallExpression[] {
+  const followed = new Set<ts.Node>(verdicts.map((verdict) => verdict.acquisition.call));
+  return fileSyntax(sourceFile).calls.filter(
+    (call): call is ts.CallExpression => ts.isCallExpression(call) && !followed.has(call) && model.isCandidate(call) && model.mayAcquireUntyped(call),
+  );
 }
 
 /**
@@ -199,7 +229,7 @@ function acquirersFor(program: ts.Program, options: EngineOptions, services: Flo
       const verdict = followAcquisition(graphOf(acquisition.container, throwPolicyOf(program, options)), acquisition, services);
       return !verdict.leak && !verdict.ends.has('escaped');
     };
-    cache = new AcquirerSummaries(program, services.model, releasesOnEveryPath, services);
+    cache = new AcquirerSummaries(program, services.model, releasesOnEveryPath, services, declaredHelpers(program, options.helpers ?? NO_HELPERS));
     byOptions.set(key, cache);
   }
   return cache;
@@ -207,11 +237,12 @@ function acquirersFor(program: ts.Program, options: EngineOptions, services: Flo
 
 const summaryCaches = new WeakMap<ts.Program, Map<string, SummaryCache>>();
 
-/** One summary cache per program and throw policy: a helper's summary depends on both. */
-function summariesFor(program: ts.Program, policy: ThrowPolicy): SummaryCache {
+/** One summary cache per program, throw policy and list of declared helpers: a helper's summary depends on all three. */
+function summariesFor(program: ts.Program, policy: ThrowPolicy, helpers: readonly DeclaredHelper[]): SummaryCache {
   let byModel = summaryCaches.get(program);
   if (!byModel) summaryCaches.set(program, (byModel = new Map<string, SummaryCache>()));
-  let cache = byModel.get(policy.key);
+  const key = `${policy.key}:${listId(helpers)}`;
+  let cache = byModel.get(key);
   if (!cache) {
     // Summaries only ask the model whether a receiver is a pool of a given definition, which
     // does not depend on the configured list: one model with no acquire methods serves them all.
@@ -219,9 +250,9 @@ function summariesFor(program: ts.Program, policy: ThrowPolicy): SummaryCache {
     const model = new ResourceModel([], program, checker);
     const flow: ParameterFlow = (graph, tracked, initial) =>
       followResource(graph, tracked, { program, checker, model, summaries: created }, initial);
-    const created: SummaryCache = new SummaryCache(program, policy, graphOf, flow);
+    const created: SummaryCache = new SummaryCache(program, policy, graphOf, flow, declaredHelpers(program, helpers));
     cache = created;
-    byModel.set(policy.key, cache);
+    byModel.set(key, cache);
   }
   return cache;
 }

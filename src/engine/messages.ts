@@ -1,14 +1,15 @@
 /**
  * Message templates, shared by the ESLint rules and the audit so both say the same words.
- * `{{path}}` is a leaking path in words (see `describeLeakPath`).
+ * `{{path}}` is a leaking path in words (see `describeLeakPath`); `{{recognised}}` says how a pool
+ * whose type no preset declares was recognised, and is empty for the others (see `describeRecognition`).
  */
 export const noLeakedConnectionMessages = {
   leaked:
-    'The {{resource}} connection from `{{acquire}}` is not released {{path}}. Release it in a `finally` block so that every path gives it back to the pool.',
+    'The {{resource}} connection from `{{acquire}}`{{recognised}} is not released {{path}}. Release it in a `finally` block so that every path gives it back to the pool.',
   leakedOnException:
-    'The {{resource}} connection from `{{acquire}}` leaks when an exception is thrown: it is not released {{path}}. Move the release into a `finally` block so that a failure gives it back to the pool too.',
+    'The {{resource}} connection from `{{acquire}}`{{recognised}} leaks when an exception is thrown: it is not released {{path}}. Move the release into a `finally` block so that a failure gives it back to the pool too.',
   discarded:
-    'The {{resource}} connection from `{{acquire}}` is never stored, so nothing can release it. Keep it in a variable and release it in a `finally` block.',
+    'The {{resource}} connection from `{{acquire}}`{{recognised}} is never stored, so nothing can release it. Keep it in a variable and release it in a `finally` block.',
 } as const;
 
 export type NoLeakedConnectionMessageId = keyof typeof noLeakedConnectionMessages;

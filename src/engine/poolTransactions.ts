@@ -73,9 +73,9 @@ function poolQueryCall(call: ts.CallExpression, model: ResourceModel): PoolQuery
   const pool = callReceiver(call);
   if (!pool) return undefined;
   // A knex transaction is a `Knex` as well: its `raw` runs on the one connection it holds.
-  const resource = model.definitions.find(
-    (definition) => definition.poolQueries.includes(name) && model.isPoolOf(pool, definition) && !model.isResourceOf(pool, definition),
-  );
+  const querying = model.definitions.filter((definition) => definition.poolQueries.includes(name) && !model.isResourceOf(pool, definition));
+  // A driver built on another (`@vercel/postgres` on pg) is named as the code imported it.
+  const resource = model.poolDefinitionsOf(pool, querying)[0];
   return resource && { call, pool, resource, container: enclosingContainer(call) };
 }
 

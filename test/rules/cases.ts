@@ -13,7 +13,7 @@ export function typedRuleTester(): RuleTester {
   });
 }
 
-export type Preset = 'pg' | 'mysql2' | 'generic-pool' | 'typeorm' | 'mariadb' | 'oracledb' | 'mongodb' | 'knex';
+export type Preset = 'pg' | 'mysql2' | 'generic-pool' | 'typeorm' | 'mariadb' | 'oracledb' | 'mongodb' | 'knex' | 'sequelize' | 'mongoose' | 'kysely' | 'mysql' | 'postgres' | '@neondatabase/serverless' | '@vercel/postgres';
 
 /**
  * What each test program starts with: a pool of the preset's real type. Each preamble is
@@ -35,6 +35,21 @@ const preambles: Record<Preset, string> = {
   mongodb:
     "import type { ClientSession, MongoClient } from 'mongodb';\ndeclare const client: MongoClient; declare function use(session: ClientSession): void;",
   knex: "import type { Knex } from 'knex';\ndeclare const knex: Knex; declare function use(trx: Knex.Transaction): void;",
+  // Queries run through models given `{ transaction }`: `User` is one.
+  sequelize:
+    "import { Model, Sequelize, type Transaction } from 'sequelize';\ndeclare const sequelize: Sequelize; declare class User extends Model {} declare function use(t: Transaction): void;",
+  // Queries run through models given `{ session }`: `User` is one.
+  mongoose:
+    "import mongoose, { type ClientSession, type Connection } from 'mongoose';\ndeclare const connection: Connection; declare const User: mongoose.Model<{ name: string }>; declare function use(session: ClientSession): void;",
+  kysely:
+    "import type { Kysely, Transaction } from 'kysely';\ninterface Database { users: { id: number; name: string } } declare const db: Kysely<Database>; declare function use(trx: Transaction<Database>): void;",
+  // The types of mysqljs are `@types/mysql` (a devDependency); its API is callbacks only.
+  mysql: "import mysql from 'mysql';\ndeclare const pool: mysql.Pool; declare function use(connection: mysql.PoolConnection): void;",
+  postgres: "import type postgres from 'postgres';\ndeclare const sql: postgres.Sql; declare function use(reserved: postgres.ReservedSql): void;",
+  '@neondatabase/serverless':
+    "import type { Pool, PoolClient } from '@neondatabase/serverless';\ndeclare const pool: Pool; declare function use(client: PoolClient): void;",
+  '@vercel/postgres':
+    "import type { VercelPool, VercelPoolClient } from '@vercel/postgres';\ndeclare const pool: VercelPool; declare function use(client: VercelPoolClient): void;",
 };
 
 export const PREAMBLE_LINES = 2;
@@ -119,6 +134,52 @@ export const idioms: Record<
     call: 'knex.transaction()',
     release: (name) => `await ${name}.commit()`,
     query: (name) => `${name}.raw('select 1')`,
+  },
+  sequelize: {
+    acquire: 'await sequelize.transaction()',
+    call: 'sequelize.transaction()',
+    release: (name) => `await ${name}.commit()`,
+    query: (name) => `User.findAll({ transaction: ${name} })`,
+  },
+  mongoose: {
+    acquire: 'await connection.startSession()',
+    call: 'connection.startSession()',
+    release: (name) => `await ${name}.endSession()`,
+    query: (name) => `User.findOne({ name: 'a' }, null, { session: ${name} })`,
+  },
+  // Builders run on `execute()`, the transaction's releases too.
+  kysely: {
+    acquire: 'await db.startTransaction().execute()',
+    call: 'db.startTransaction().execute()',
+    release: (name) => `await ${name}.commit().execute()`,
+    query: (name) => `${name}.selectFrom('users').selectAll().execute()`,
+  },
+  // Only the callback form acquires (no expression yields a connection, so `acquire` is not one to
+  // assign: cases write the callback out); messages quote it as `call`.
+  mysql: {
+    acquire: 'pool.getConnection((err, connection) => …)',
+    call: 'pool.getConnection(…)',
+    release: (name) => `${name}.release()`,
+    query: (name) => `${name}.query('select 1')`,
+  },
+  // Queries are tagged templates on the reserved connection.
+  postgres: {
+    acquire: 'await sql.reserve()',
+    call: 'sql.reserve()',
+    release: (name) => `${name}.release()`,
+    query: (name) => `${name}\`select 1\``,
+  },
+  '@neondatabase/serverless': {
+    acquire: 'await pool.connect()',
+    call: 'pool.connect()',
+    release: (name) => `${name}.release()`,
+    query: (name) => `${name}.query('select 1')`,
+  },
+  '@vercel/postgres': {
+    acquire: 'await pool.connect()',
+    call: 'pool.connect()',
+    release: (name) => `${name}.release()`,
+    query: (name) => `${name}.sql\`select 1\``,
   },
 };
 

@@ -35,10 +35,10 @@ const withPool = (pool: unknown) => withResource({ pools: [pool] });
 
 describe("settings['connection-leaks']: every mistake is one line naming its key", () => {
   const cases: [string, unknown, string][] = [
-    ['not an object', ['pg'], `${P}: must be an object with "presets", "resources" and/or "nonThrowing"`],
-    ['null', null, `${P}: must be an object with "presets", "resources" and/or "nonThrowing"`],
+    ['not an object', ['pg'], `${P}: must be an object with "presets", "resources", "nonThrowing", "recognition" and/or "helpers"`],
+    ['null', null, `${P}: must be an object with "presets", "resources", "nonThrowing", "recognition" and/or "helpers"`],
     ['a misspelt top-level key', { preset: ['pg'] }, `${P}: unknown key "preset" (did you mean "presets"?)`],
-    ['an unknown top-level key', { rules: {} }, `${P}: unknown key "rules"; known keys: presets, resources, nonThrowing`],
+    ['an unknown top-level key', { rules: {} }, `${P}: unknown key "rules"; known keys: presets, resources, nonThrowing, recognition, helpers`],
     ['presets not an array', { presets: 'pg' }, `${P}.presets: must be an array of preset names`],
     ['a preset that is not a string', { presets: ['pg', 1] }, `${P}.presets[1]: must be a preset name (a string)`],
     ['an unknown preset', { presets: ['PG'] }, `${P}.presets[0]: unknown preset "PG"; known presets: ${presetList}`],
@@ -67,7 +67,7 @@ describe("settings['connection-leaks']: every mistake is one line naming its key
     [
       'an unknown key in a resource',
       withResource({ timeout: 5 }),
-      `${P}.resources[0]: unknown key "timeout"; known keys: name, pools, acquire, callbacks, release, poolRelease, queries, poolQueries, releaseToOwnPool, connectsLazily, asyncRelease, suggestUsing, commits, lazyQueries, idempotentRelease, transactions, stateChecks, resourceTypes`,
+      `${P}.resources[0]: unknown key "timeout"; known keys: name, pools, acquire, callbacks, release, poolRelease, queries, poolQueries, releaseToOwnPool, connectsLazily, asyncRelease, suggestUsing, commits, releaseRunBy, disposeReleases, lazyQueries, idempotentRelease, transactions, stateChecks, resourceTypes`,
     ],
     ['stateChecks not an array', withResource({ stateChecks: { name: 'isReleased' } }), `${P}.resources[0].stateChecks: must be an array of state checks`],
     [
@@ -97,6 +97,9 @@ describe("settings['connection-leaks']: every mistake is one line naming its key
       withResource({ transactions: { begin: ['begin'], rollback: ['abort'] } }),
       `${P}.resources[0].transactions: unknown key "rollback"; known keys: begin, end, sql, discardingReleases, releaseWithArgumentDiscards, activeChecks`,
     ],
+    ['releaseRunBy not a method name', withResource({ releaseRunBy: ['execute'] }), `${P}.resources[0].releaseRunBy: must be a method name (a non-empty string)`],
+    ['releaseRunBy empty', withResource({ releaseRunBy: '' }), `${P}.resources[0].releaseRunBy: must be a method name (a non-empty string)`],
+    ['disposeReleases not a boolean', withResource({ disposeReleases: 'no' }), `${P}.resources[0].disposeReleases: must be true or false`],
     ['transactions.sql not a boolean', withResource({ transactions: { sql: 'yes' } }), `${P}.resources[0].transactions.sql: must be true or false`],
     ['acquire empty', withResource({ acquire: [] }), `${P}.resources[0].acquire: must list at least one method name`],
     ['an empty method name', withResource({ acquire: ['lease', ''] }), `${P}.resources[0].acquire[1]: must be a method name (a non-empty string)`],
@@ -166,6 +169,45 @@ describe("settings['connection-leaks']: every mistake is one line naming its key
     ['a package specifier without its package', { nonThrowing: [{ from: 'package', name: 'Logger' }] }, `${P}.nonThrowing[0]: missing required key "package"`],
     ['a misspelt key of a nonThrowing specifier', { nonThrowing: [{ from: 'file', name: 'log', pth: 'src/log.ts' }] }, `${P}.nonThrowing[0]: unknown key "pth" (did you mean "path"?)`],
     ['an unknown source of a nonThrowing specifier', { nonThrowing: [{ from: 'module', name: 'log' }] }, `${P}.nonThrowing[0].from: must be "file", "lib" or "package"`],
+    ['recognition not an object', { recognition: true }, `${P}.recognition: must be an object with "shape" and/or "untyped"`],
+    ['recognition.shape not a boolean', { recognition: { shape: 'yes' } }, `${P}.recognition.shape: must be true or false`],
+    ['recognition.untyped not a mode', { recognition: { untyped: true } }, `${P}.recognition.untyped: must be "javascript", "everywhere" or "off"`],
+    ['a misspelt recognition key', { recognition: { untypd: 'off' } }, `${P}.recognition: unknown key "untypd" (did you mean "untyped"?)`],
+    ['helpers not an array', { helpers: { function: 'releaseQuietly' } }, `${P}.helpers: must be an array of helper declarations`],
+    [
+      'a helper that is not an object',
+      { helpers: ['releaseQuietly'] },
+      `${P}.helpers[0]: must be a helper declaration (an object with "function" and one of "releases", "acquires" or "lends")`,
+    ],
+    ['a helper without its function', { helpers: [{ releases: { parameter: 0 } }] }, `${P}.helpers[0]: missing required key "function"`],
+    ['a misspelt key of a helper', { helpers: [{ function: 'releaseQuietly', release: { parameter: 0 } }] }, `${P}.helpers[0]: unknown key "release" (did you mean "releases"?)`],
+    [
+      'a helper whose function is not a specifier',
+      { helpers: [{ function: 7, releases: { parameter: 0 } }] },
+      `${P}.helpers[0].function: must be a type or value specifier: a name, or an object with "from" ("file", "lib" or "package") and "name"`,
+    ],
+    [
+      'a helper function from a package without the package',
+      { helpers: [{ function: { from: 'package', name: 'releaseQuietly' }, releases: { parameter: 0 } }] },
+      `${P}.helpers[0].function: missing required key "package"`,
+    ],
+    ['releases given as an index', { helpers: [{ function: 'releaseQuietly', releases: 0 }] }, `${P}.helpers[0].releases: must be an object with "parameter"`],
+    [
+      'a negative released parameter',
+      { helpers: [{ function: 'releaseQuietly', releases: { parameter: -1 } }] },
+      `${P}.helpers[0].releases.parameter: must be a parameter index (an integer, 0 for the first parameter)`,
+    ],
+    ['acquires without its resource', { helpers: [{ function: 'getClient', acquires: {} }] }, `${P}.helpers[0].acquires: missing required key "resource"`],
+    [
+      'a misspelt key of lends',
+      { helpers: [{ function: 'withClient', lends: { callback: 1, paramter: 0, resource: 'pg' } }] },
+      `${P}.helpers[0].lends: unknown key "paramter" (did you mean "parameter"?)`,
+    ],
+    [
+      'a lent callback that is not an index',
+      { helpers: [{ function: 'withClient', lends: { callback: 'work', parameter: 0, resource: 'pg' } }] },
+      `${P}.helpers[0].lends.callback: must be an argument index (an integer, 0 for the first argument)`,
+    ],
   ];
 
   it.each(cases)('%s', (_, config, message) => {
@@ -174,7 +216,60 @@ describe("settings['connection-leaks']: every mistake is one line naming its key
   });
 });
 
+describe("settings['connection-leaks'].helpers: what the schema cannot say, one line naming the key", () => {
+  const cases: [string, unknown, string][] = [
+    ['a helper that does nothing', { helpers: [{ function: 'releaseQuietly' }] }, `${P}.helpers[0]: says nothing the function does: give one of "releases", "acquires" or "lends"`],
+    [
+      'a helper that does two things',
+      { helpers: [{ function: 'releaseQuietly', releases: { parameter: 0 } }, { function: 'getClient', releases: { parameter: 0 }, acquires: { resource: 'pg' } }] },
+      `${P}.helpers[1]: gives "releases" and "acquires": give one of them (a function that does two things is two entries)`,
+    ],
+    [
+      'an acquired resource that is not checked',
+      { presets: ['pg'], helpers: [{ function: 'getConnection', acquires: { resource: 'mysql2' } }] },
+      `${P}.helpers[0].acquires.resource: "mysql2" is not a preset or resource being checked; checked: pg`,
+    ],
+    [
+      'a lent resource that is not checked (the user\'s resources are)',
+      { presets: ['pg'], resources: [db], helpers: [{ function: 'withLease', lends: { callback: 0, parameter: 0, resource: 'lease' } }] },
+      `${P}.helpers[0].lends.resource: "lease" is not a preset or resource being checked; checked: pg, db`,
+    ],
+  ];
+
+  it.each(cases)('%s', (_, config, message) => {
+    let thrown: unknown;
+    try {
+      configurationFromSettings({ 'connection-leaks': config });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SettingsError);
+    expect((thrown as Error).message).toBe(message);
+  });
+});
+
 describe("settings['connection-leaks']: what the rules look for", () => {
+  it('helpers: none by default; each as the engine reads it, its resource the checked definition', () => {
+    expect(configurationFromSettings(undefined).helpers).toEqual([]);
+    const releaseQuietly = { from: 'package', package: '@company/db', name: 'releaseQuietly' };
+    const { helpers, resources } = configurationFromSettings({
+      'connection-leaks': {
+        resources: [db],
+        helpers: [
+          { function: releaseQuietly, releases: { parameter: 0 } },
+          { function: 'getClient', acquires: { resource: 'pg' } },
+          { function: 'withLease', lends: { callback: 1, parameter: 0, resource: 'db' } },
+        ],
+      },
+    });
+    expect(resources.map((resource) => resource.name)).toContain('db');
+    expect(helpers).toEqual([
+      { kind: 'releases', function: releaseQuietly, parameter: 0 },
+      { kind: 'acquires', function: 'getClient', resource: builtInPresets.pg },
+      { kind: 'lends', function: 'withLease', callback: 1, parameter: 0, resource: resources.find((resource) => resource.name === 'db') },
+    ]);
+  });
+
   it('nonThrowing: none by default; the specifiers given, in every form typescript-eslint defines', () => {
     expect(configurationFromSettings(undefined).nonThrowing).toEqual([]);
     expect(configurationFromSettings({ 'connection-leaks': { presets: ['pg'] } }).nonThrowing).toEqual([]);
@@ -207,6 +302,7 @@ describe("settings['connection-leaks']: what the rules look for", () => {
       asyncRelease: false,
       suggestUsing: false,
       commits: [],
+      disposeReleases: true,
       lazyQueries: false,
       idempotentRelease: false,
       stateChecks: [],
@@ -233,6 +329,8 @@ describe("settings['connection-leaks']: what the rules look for", () => {
       asyncRelease: true,
       suggestUsing: true,
       commits: ['checkin'],
+      releaseRunBy: 'run',
+      disposeReleases: false,
       lazyQueries: true,
       idempotentRelease: true,
       transactions: { begin: ['begin'], end: ['commit', 'abort'], sql: true, discardingReleases: ['discard'], releaseWithArgumentDiscards: true, activeChecks: ['inTransaction'] },

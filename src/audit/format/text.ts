@@ -5,7 +5,7 @@ import type { AcquisitionOutcome, AuditFinding, AuditReport } from '../report.js
 /*
  * The terminal format: findings grouped by file, each with a code frame and its message (which
  * says the leaking path in words); then the inventory of acquisition sites per preset and how
- * their paths end; then counts per rule. Colour only on a terminal.
+ * their paths end, and the calls it could not judge (receivers with no type); then counts per rule. Colour only on a terminal.
  */
 
 export interface TextStyle {
@@ -36,6 +36,7 @@ export function formatText(report: AuditReport, root: string, style: TextStyle):
     const counts = OUTCOMES.map((outcome) => `${sites.filter((site) => site.outcome === outcome).length} ${outcome}`).join(', ');
     out.push(`  ${resource}: ${sites.length} (${counts})`);
   }
+  out.push(...blindSpots(report, paint));
   out.push('', paint('1', 'Findings per rule'));
   const rules = [...new Set(report.findings.map((finding) => finding.rule))].sort();
   if (rules.length === 0) out.push('  none');
@@ -48,6 +49,22 @@ export function formatText(report: AuditReport, root: string, style: TextStyle):
       '.',
   );
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Where the audit was blind: acquire-named calls on receivers with no type that nothing showed to
+ * be pools, per file — a user then knows where to add types (or `resources`). Nothing when none.
+ */
+function blindSpots(report: AuditReport, paint: (code: string, text: string) => string): string[] {
+  if (report.unrecognised.length === 0) return [];
+  const byFile = new Map<string, number[]>();
+  for (const { file, line } of report.unrecognised) byFile.set(file, [...(byFile.get(file) ?? []), line]);
+  const count = report.unrecognised.length;
+  return [
+    '',
+    paint('1', `Not analysed: ${count} acquire-named call${count === 1 ? '' : 's'} on receivers with no type, whose use shows no pool`),
+    ...[...byFile].map(([file, lines]) => `  ${file}: ${lines.length} (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')})`),
+  ];
 }
 
 function readLines(file: string): readonly string[] {

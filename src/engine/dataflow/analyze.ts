@@ -171,7 +171,8 @@ export function followResource(
         for (const edge of node.successors) follow(edge, state);
         continue;
       }
-      const misuse = misuseAfterRelease(context, node.ast!, state);
+      // An arrow's expression body is a step twice: as the operation, and as the value it returns.
+      const misuse = node.role === 'implicitReturn' ? undefined : misuseAfterRelease(context, node.ast!, state);
       if (misuse) misuses.push(misuse);
       const owned = applyStep(context, node, state);
       const queries = trackQueries(context, node, state, owned);

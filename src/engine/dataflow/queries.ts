@@ -22,9 +22,12 @@ import { isLocalSymbol, isPromiseCombinatorCall, isResource, type OwnershipConte
  * (`no-unawaited-query`). This rides on the ownership dataflow: the same paths, the same aliases.
  */
 
+/** A query: a call, or a tagged template, which calls its tag (`` client.sql`select 1` ``). */
+export type QueryExpression = ts.CallExpression | ts.TaggedTemplateExpression;
+
 export interface FloatingQuery {
   /** The query call whose promise is in flight. */
-  readonly query: ts.CallExpression;
+  readonly query: QueryExpression;
   /**
    * The expression of this function whose promise settles only after the query: the query call
    * itself, or the call a callback running it was handed to (`rows.map(async (row) => …)`).
@@ -292,6 +295,7 @@ function carries(context: OwnershipContext, expression: ts.Expression, query: Fl
  * run queries.
  */
 function startedQueries(context: OwnershipContext, ast: ts.Node, state: OwnershipState): FloatingQuery[] {
+  if (ts.isTaggedTemplateExpression(ast)) return isQueryOn(context, ast, state) ? [{ query: ast, origin: ast, carriers: new Set() }] : [];
   if (!ts.isCallExpression(ast)) return [];
   if (isQueryOn(context, ast, state) || isHelperQueryOn(context, ast, state)) return [{ query: ast, origin: ast, carriers: new Set() }];
   const started: FloatingQuery[] = [];
@@ -358,17 +362,24 @@ function isHelperQueryOn(context: OwnershipContext, call: ts.CallExpression, sta
 
 /**
  * A call on the connection that returns a promise — any method but its release — or one of
- * the preset's query methods when its result is untyped.
+ * the preset's query methods when its result is untyped. A tagged template calls its tag: a
+ * method of the connection (`` client.sql`select 1` ``), or the connection itself
+ * (`` reserved`select 1` ``, which has no method name for `queries` to list).
  */
-export function isQueryOn(context: OwnershipContext, call: ts.CallExpression, state: OwnershipState): boolean {
-  const name = calledMethodName(call);
-  const receiver = callReceiver(call);
+export function isQueryOn(context: OwnershipContext, call: QueryExpression, state: OwnershipState): boolean {
+  const { name, receiver } = ts.isCallExpression(call) ? { name: calledMethodName(call), receiver: callReceiver(call) } : taggedCallee(call);
   const { resource } = context.tracked;
-  if (name === undefined || receiver === undefined || resource.release.includes(name)) return false;
-  if (isPromiseChainCall(call, skipOuterExpressions(call.expression))) return false;
+  if (receiver === undefined || (name === undefined && ts.isCallExpression(call)) || (name !== undefined && resource.release.includes(name))) return false;
+  if (ts.isCallExpression(call) && isPromiseChainCall(call, skipOuterExpressions(call.expression))) return false;
   if (!isResource(context, receiver, state)) return false;
   const type = context.checker.getTypeAtLocation(call);
   // A lazy builder (knex) runs nothing until it is awaited: only its named query methods count.
   if (!resource.lazyQueries && isThenableType(context.checker, call, type)) return true;
-  return resource.queries.includes(name) && (resource.lazyQueries || (type.flags & ts.TypeFlags.Any) !== 0);
+  return name !== undefined && resource.queries.includes(name) && (resource.lazyQueries || (type.flags & ts.TypeFlags.Any) !== 0);
+}
+
+/** The tag as a callee: `client.sql` → the method `sql` of `client`; `reserved` → the value called itself. */
+function taggedCallee(tagged: ts.TaggedTemplateExpression): { name?: string; receiver: ts.Expression } {
+  const tag = skipOuterExpressions(tagged.tag);
+  return ts.isPropertyAccessExpression(tag) ? { name: tag.name.text, receiver: tag.expression } : { receiver: tag };
 }

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { isThenableType } from 'ts-api-utils';
 import { calledSignatureDeclaration, isAsyncFunction, resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
+import { programClass } from '../programSources.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import { isDefaultLibraryCall, isPromiseChainCall } from '../settlement.js';
 import { isQueryOn } from './queries.js';
@@ -80,9 +81,9 @@ export function constructsWithoutThrowing(context: OwnershipContext, node: ts.Ne
   return declaration !== undefined && classConstructsPlainly(context, declaration, new Set());
 }
 
-function classConstructsPlainly(context: OwnershipContext, declaration: ts.ClassLikeDeclaration, seen: Set<ts.Node>): boolean {
-  const sourceFile = declaration.getSourceFile();
-  if (seen.has(declaration) || sourceFile.isDeclarationFile || context.program.isSourceFileFromExternalLibrary(sourceFile)) return false;
+function classConstructsPlainly(context: OwnershipContext, declared: ts.ClassLikeDeclaration, seen: Set<ts.Node>): boolean {
+  const declaration = programClass(declared, context.program);
+  if (!declaration || seen.has(declaration)) return false;
   seen.add(declaration);
   const base = declaration.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
   let baseClass: ts.ClassLikeDeclaration | undefined;

@@ -4,6 +4,7 @@ import type { CfgNode } from '../cfg/index.js';
 import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import { resolvesPromise } from '../resources/handedBack.js';
+import { releaseMethodOf } from '../resources/releaseCommands.js';
 import { functionLiteralOf } from '../settlement.js';
 import { constructsWithoutThrowing, withoutImpossibleRejection, withoutSyncThrow } from './rejections.js';
 import { bindIteration, COLLECTION_INSERTS, releasesEveryElement, storeInCollection } from './collections.js';
@@ -27,6 +28,7 @@ import {
   mayHoldResource,
   type OwnershipContext,
   outerValue,
+  buildsOwnReleaseCommand,
   releasesByMethod,
   releasesSameKind,
   symbolOf,
@@ -209,6 +211,8 @@ function isUsingDeclaration(declaration: ts.VariableDeclaration): boolean {
 }
 
 function hasDisposer(context: OwnershipContext, declaration: ts.VariableDeclaration): boolean {
+  // Kysely's ControlledTransaction inherits a disposer that throws instead of releasing.
+  if (context.tracked.resource.disposeReleases === false) return false;
   const type = context.checker.getTypeAtLocation(declaration.name);
   const { checker } = context;
   return (
@@ -259,6 +263,8 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
 }
 
 function ownedCall(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): StepEffect {
+  // `trx.rollback()` of kysely builds the command `.execute()` runs: it neither releases nor throws.
+  if (buildsOwnReleaseCommand(context, node, state)) return { normal: state };
   // A release that throws (a second `release()` in pg) has still given the resource up.
   if (releasesByMethod(context, node, state) || callsLocalReleaser(context, node, state) || releasesThroughOwner(context, node, state)) {
     const released = withStatus(state, 'released');
@@ -317,6 +323,11 @@ function ownedCall(context: OwnershipContext, node: ts.CallExpression, state: Ow
 
 function awaitValue(context: OwnershipContext, node: ts.AwaitExpression, state: OwnershipState): StepEffect {
   const awaited = skipOuterExpressions(node.expression);
+  if (state.releasedAt === awaited && ts.isCallExpression(awaited) && isCommit(context, awaited)) {
+    // A commit that rejects may leave the transaction to roll back (kysely keeps the connection
+    // until then; Sequelize has destroyed it): the rollback in the `catch` is no second release.
+    return { normal: state, thrown: { ...state, releasedAt: undefined } };
+  }
   if (state.dormant && ts.isCallExpression(awaited) && isConnectCall(context, awaited, state)) {
     // Connected if it fulfils; a `connect()` that rejects holds nothing.
     return { normal: { ...state, dormant: undefined }, thrown: state };
@@ -356,6 +367,13 @@ function returnValue(
   const returned = value !== undefined && isOwned(state) && mayHoldResource(context, value, state);
   const next = returned ? withStatus(state, 'transferred') : state;
   return statement ? { ...next, returnedAt: statement } : next;
+}
+
+/** `await trx.commit()`, `await trx.commit().execute()`: one of the resource's `commits`. */
+function isCommit(context: OwnershipContext, call: ts.CallExpression): boolean {
+  const { resource } = context.tracked;
+  const method = releaseMethodOf(call, resource);
+  return method !== undefined && (resource.commits ?? []).includes(method);
 }
 
 function isConnectCall(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): boolean {

@@ -5,6 +5,7 @@ import type { HelperSummaries } from '../summaries/index.js';
 import type { ThrowPolicy } from '../cfg/policy.js';
 import { enclosingContainer, isTransparentWrapper, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
+import { buildsReleaseCommand, releaseOperationOf } from '../resources/releaseCommands.js';
 import type { OwnershipState } from './state.js';
 
 /** What the dataflow asks of the program: types, the resource model, other functions' summaries. */
@@ -227,12 +228,15 @@ export interface ReleaseCall {
 }
 
 export function releaseCallsOf(call: ts.CallExpression, resource: ResourceDefinition): ReleaseCall[] {
-  const name = calledMethodName(call);
-  const receiver = callReceiver(call);
+  // A release that builds a command releases when the command runs (see `releaseCommands.ts`).
+  const operation = releaseOperationOf(call, resource);
+  if (!operation) return [];
+  const name = calledMethodName(operation);
+  const receiver = callReceiver(operation);
   if (name === undefined || receiver === undefined) return [];
   const readings: ReleaseCall[] = [];
   if (resource.release.includes(name)) readings.push({ released: receiver });
-  const first = call.arguments[0];
+  const first = operation.arguments[0];
   if (resource.poolRelease.includes(name) && first !== undefined) readings.push({ released: first, pool: receiver });
   return readings;
 }
@@ -244,16 +248,27 @@ export function releasesByMethod(context: OwnershipContext, call: ts.CallExpress
     pool === undefined
       ? isResource(context, released, state) || isHeldBy(context, released, state)
       : isResource(context, released, state) &&
-        context.model.isPoolOf(pool, resource) &&
+        context.model.isPoolOfTracked(pool, context.tracked) &&
         (!resource.releaseToOwnPool || !isAnotherPool(pool, origin)),
   );
+}
+
+/**
+ * `trx.rollback()` on the tracked resource when its releases are commands (kysely): it only builds
+ * the command — no release yet, and nothing that can throw.
+ */
+export function buildsOwnReleaseCommand(context: OwnershipContext, call: ts.CallExpression, state: OwnershipState): boolean {
+  const { resource } = context.tracked;
+  if (!buildsReleaseCommand(call, resource)) return false;
+  const receiver = callReceiver(call);
+  return (receiver !== undefined && isResource(context, receiver, state)) || (call.arguments[0] !== undefined && isResource(context, call.arguments[0], state));
 }
 
 /** Whether the call gives back some connection of the tracked one's kind (by type). */
 export function releasesSameKind(context: OwnershipContext, call: ts.CallExpression): boolean {
   const { resource } = context.tracked;
   return releaseCallsOf(call, resource).some(
-    ({ released, pool }) => isTypeOfResource(context, released) && (pool === undefined || context.model.isPoolOf(pool, resource)),
+    ({ released, pool }) => isTypeOfResource(context, released) && (pool === undefined || context.model.isPoolOfTracked(pool, context.tracked)),
   );
 }
 

@@ -3,8 +3,8 @@ import { getWellKnownSymbolPropertyOfType } from 'ts-api-utils';
 import { enclosingContainer, isAssignmentOperator, isAsyncFunction, skipOuterExpressions } from '../ast.js';
 import type { AcquisitionVerdict } from '../dataflow/analyze.js';
 import { classMembers, fieldsReleasedIn } from '../dataflow/owners.js';
-import { calledMethodName } from '../resources/model.js';
 import type { ResourceDefinition } from '../resources/definition.js';
+import { releaseMethodOf, runReleaseText } from '../resources/releaseCommands.js';
 import { type FlowServices, outerValue, releaseCallsOf } from '../dataflow/values.js';
 import { discardedSuggestions } from './discardedFixes.js';
 import { type FixPlan, indentRegion, SourceText, type TextEdit } from './text.js';
@@ -62,7 +62,7 @@ export function leakFixes(verdict: AcquisitionVerdict, services: FlowServices): 
   if (releases.length === 0) return { suggestions: releaseSuggestions(verdict, plain, rest, source, checker) };
   // A commit ends the resource only when the work succeeded: in a `finally` it would commit a failure.
   const commits = acquisition.resource.commits ?? [];
-  if (releases.some((release) => commits.includes(calledMethodName(release) ?? ''))) return NO_FIXES;
+  if (releases.some((release) => commits.includes(releaseMethodOf(release, acquisition.resource) ?? ''))) return NO_FIXES;
   const autofix = moveReleaseIntoFinally(plain, rest, releases, source, checker);
   return autofix ? { autofix, suggestions: [] } : NO_FIXES;
 }
@@ -357,7 +357,8 @@ export function releaseStatementText(
       : resource.poolRelease[0] !== undefined && pool
         ? `${pool.getText()}.${resource.poolRelease[0]}(${name})`
         : undefined;
-  return call && `${resource.asyncRelease ? (isAsync ? 'await ' : 'void ') : ''}${call}${semicolon}`;
+  // A release that builds a command runs it: `trx.rollback().execute()`.
+  return call && `${resource.asyncRelease ? (isAsync ? 'await ' : 'void ') : ''}${runReleaseText(resource, call)}${semicolon}`;
 }
 
 function awaitUsingSuggestion(verdict: AcquisitionVerdict, plain: PlainDeclaration, isAsync: boolean, checker: ts.TypeChecker): FixPlan | undefined {

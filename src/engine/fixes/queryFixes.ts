@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { describeOperation } from '../describe.js';
-import type { QueryRace } from '../dataflow/queries.js';
+import type { QueryExpression, QueryRace } from '../dataflow/queries.js';
 import { enclosingContainer } from '../ast.js';
 import { outerValue } from '../dataflow/values.js';
 import { isPromiseChainCall } from '../settlement.js';
@@ -34,7 +34,7 @@ function compact(plans: readonly (FixPlan | undefined)[]): FixPlan[] {
  * `client.query(…);`, `void client.query(…);`, `client.query(…).catch(log);` as a statement of an
  * async function: `await` it (in place of `void`).
  */
-function awaitInPlace(query: ts.CallExpression): FixPlan | undefined {
+function awaitInPlace(query: QueryExpression): FixPlan | undefined {
   let top: ts.Expression = outerValue(query);
   while (ts.isPropertyAccessExpression(top.parent) && isPromiseChainCall(top.parent.parent, top.parent)) top = outerValue(top.parent.parent);
   const parent = top.parent;
@@ -70,7 +70,7 @@ function awaitEveryCallback(call: ts.CallExpression, checker: ts.TypeChecker): F
  * `const p = client.query(…); client.release(); await p;` → the release moves after `await p;`,
  * when both are statements of one block.
  */
-function releaseAfterAwait(query: ts.CallExpression, releaseCall: ts.Node): FixPlan | undefined {
+function releaseAfterAwait(query: QueryExpression, releaseCall: ts.Node): FixPlan | undefined {
   const declaration = outerValue(query).parent;
   if (!ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return undefined;
   const release = statementOf(releaseCall as ts.Expression);

@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import { enclosingContainer, isAsyncFunction, skipOuterExpressions } from '../ast.js';
 import type { OpenTransaction } from '../dataflow/transactions.js';
-import { callReceiver } from '../resources/model.js';
+import { calledMethodName, callReceiver } from '../resources/model.js';
 import type { ResourceDefinition } from '../resources/definition.js';
 import { type FixPlan, SourceText } from './text.js';
 
@@ -76,7 +76,11 @@ function tryAround(begin: ts.Node): ts.TryStatement | undefined {
   return undefined;
 }
 
-/** `client.query('ROLLBACK')`, `conn.rollback()`, `runner.rollbackTransaction()`, `session.abortTransaction()`. */
+/**
+ * `client.query('ROLLBACK')`, `conn.rollback()`, `runner.rollbackTransaction()`,
+ * `session.abortTransaction()`; a ROLLBACK sent as SQL goes through the method that sent the BEGIN
+ * (postgres.js's `reserved.unsafe('begin')` → `reserved.unsafe('ROLLBACK')`: it has no `query`).
+ */
 function rollbackCall(begin: ts.CallExpression, resource: ResourceDefinition): string | undefined {
   const receiver = callReceiver(begin);
   const model = resource.transactions;
@@ -85,5 +89,7 @@ function rollbackCall(begin: ts.CallExpression, resource: ResourceDefinition): s
   if (!ts.isIdentifier(target)) return undefined;
   const method = model.end.find((name) => /rollback|abort/i.test(name));
   if (method) return `${target.text}.${method}()`;
-  return model.sql ? `${target.text}.query('ROLLBACK')` : undefined;
+  const sentBy = calledMethodName(begin);
+  const via = sentBy !== undefined && !model.begin.includes(sentBy) ? sentBy : 'query';
+  return model.sql ? `${target.text}.${via}('ROLLBACK')` : undefined;
 }

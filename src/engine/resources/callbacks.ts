@@ -23,14 +23,15 @@ export interface ReceivingParameters {
 export function callbackFormAcquisitions(call: ts.CallExpression, model: ResourceModel, checker: ts.TypeChecker): Acquisition[] {
   const callback = callbackArgumentLiteral(call);
   if (!callback) return [];
-  return model.callbackFormsOf(call).flatMap(({ resource, form, pool }) => {
+  return model.callbackFormsOf(call).flatMap(({ resource, form, pool, recognition }) => {
     const parameters: ReceivingParameters = {
       resource: form.resourceParameter,
       ...(form.errorParameter !== undefined ? { failure: form.errorParameter } : {}),
       ...(form.releaseParameter !== undefined ? { release: form.releaseParameter } : {}),
     };
     const acquisition = receivedBy(call, callback, parameters, resource, form.borrowed, checker, pool);
-    return acquisition ? [acquisition] : [];
+    if (!acquisition) return [];
+    return [recognition ? { ...acquisition, recognition } : acquisition];
   });
 }
 

@@ -53,6 +53,20 @@ export interface ResourceDefinition {
    */
   readonly commits?: readonly string[];
   /**
+   * The method that runs what a release method returns, when the release methods (and the pool
+   * releases) only build a command: kysely's `trx.commit()` returns a `Command` that runs on
+   * `.execute()`. Then `trx.commit().execute()` releases, a bare `trx.commit()` releases nothing
+   * (building the command cannot throw either), and fixes write `trx.rollback().execute()`. See
+   * `releaseCommands.ts`. None when absent: the release call itself releases.
+   */
+  readonly releaseRunBy?: string;
+  /**
+   * Whether the resource's `Symbol.asyncDispose` (or `Symbol.dispose`) gives it back, so that
+   * `await using` releases it. True when absent. Kysely's `ControlledTransaction` inherits the
+   * `Kysely` one, which calls `destroy()` — and that throws for a transaction, releasing nothing.
+   */
+  readonly disposeReleases?: boolean;
+  /**
    * Whether the promise-like values the resource's methods return are lazy builders that run
    * nothing until awaited (knex): then only the `queries` named are queries. False when absent.
    */
@@ -69,6 +83,12 @@ export interface ResourceDefinition {
    * second release. False when absent: node-postgres throws, generic-pool rejects.
    */
   readonly idempotentRelease?: boolean;
+  /**
+   * Release methods that take the resource out of its pool for good, after which a release does
+   * nothing (mysqljs's `destroy()` detaches the connection: a `release()` after it returns at
+   * once). `no-use-after-release` does not report a second release after one. None when absent.
+   */
+  readonly detachingReleases?: readonly string[];
   /** How transactions begin and end on the resource (`no-open-transaction`); none are followed when absent. */
   readonly transactions?: TransactionModel;
   /**

@@ -4,6 +4,8 @@ import ts from 'typescript';
 import { enclosingContainer, isTransparentWrapper, skipOuterExpressions } from '../ast.js';
 import type { FunctionContainer } from '../cfg/index.js';
 import type { CallbackAcquire, ResourceDefinition } from './definition.js';
+import { DEFAULT_RECOGNITION, isUntyped, type Recognition, type RecognitionOptions, Recognizer } from './recognition.js';
+import { nearestDefinitions } from './nearest.js';
 
 /** A resource the dataflow follows: the node at which it comes into being, and its kind. */
 export interface TrackedResource {
@@ -24,6 +26,8 @@ export interface TrackedResource {
    * of them fails, those that arrived are lost with the rejection.
    */
   readonly several?: boolean;
+  /** How the pool was recognised when its type is not a definition's (absent: by its declared type). */
+  readonly recognition?: Recognition;
 }
 
 /**
@@ -53,12 +57,15 @@ export interface Acquisition extends TrackedResource {
 export class ResourceModel {
   private readonly byAcquireName = new Map<string, ResourceDefinition[]>();
   private readonly matches = new WeakMap<ts.Type, Map<ResourceDefinition, boolean>>();
+  private readonly recognizer: Recognizer;
 
   constructor(
     readonly definitions: readonly ResourceDefinition[],
     private readonly program: ts.Program,
     readonly checker: ts.TypeChecker,
+    recognition: RecognitionOptions = DEFAULT_RECOGNITION,
   ) {
+    this.recognizer = new Recognizer(definitions, checker, recognition);
     for (const definition of definitions) {
       for (const method of [...definition.acquire, ...definition.callbacks.map((form) => form.method)]) {
         const list = this.byAcquireName.get(method) ?? [];
@@ -74,12 +81,25 @@ export class ResourceModel {
     return name !== undefined && this.byAcquireName.has(name);
   }
 
+  /**
+   * Whether the call (a candidate by name) is one only its use could show to acquire: its receiver
+   * has no type (`any`), and its method is no query method of a definition (`execute`).
+   */
+  mayAcquireUntyped(call: ts.CallExpression): boolean {
+    const receiver = callReceiver(call);
+    const name = calledMethodName(call);
+    return receiver !== undefined && name !== undefined && this.recognizer.mayAcquireUntyped(name) && isUntyped(this.checker.getTypeAtLocation(receiver));
+  }
+
   matchAcquisition(call: ts.CallExpression): Acquisition | undefined {
     const name = calledMethodName(call);
     const candidates = name === undefined ? undefined : this.byAcquireName.get(name)?.filter((definition) => definition.acquire.includes(name));
     const receiver = callReceiver(call);
-    const resource = receiver && candidates?.find((definition) => this.isPoolOf(receiver, definition));
-    if (!resource || !receiver) return undefined;
+    if (!receiver || name === undefined || !candidates || candidates.length === 0) return undefined;
+    const declared = this.poolDefinitionsOf(receiver, candidates)[0];
+    const recognised = declared ? undefined : this.recognizer.acquisitionOf(call, name, receiver);
+    const resource = declared ?? recognised?.resource;
+    if (!resource) return undefined;
     // The callback form (`pool.connect((err, client, done) => …)`, `knex.transaction(async (trx) => …)`)
     // hands the resource to its callback: that is where it is followed, not at the call.
     if (resource.callbacks.some((form) => form.method === name) && hasFunctionArgument(call, this.checker)) return undefined;
@@ -89,20 +109,22 @@ export class ResourceModel {
     const event = acquisitionEvent(call);
     if (resource.unpooled && this.holdsNoConnection(event, resource.unpooled)) return undefined;
     const pending = event === call && isThenableType(this.checker, call, resultType);
-    return { call, event, resource, pending, pool: receiver, container: enclosingContainer(call), borrowed: false };
+    const acquisition: Acquisition = { call, event, resource, pending, pool: receiver, container: enclosingContainer(call), borrowed: false };
+    return recognised ? { ...acquisition, recognition: recognised.recognition } : acquisition;
   }
 
   /** The callback forms `call` may be: the method's forms of every definition whose pool its receiver is. */
-  callbackFormsOf(call: ts.CallExpression): { resource: ResourceDefinition; form: CallbackAcquire; pool: ts.Expression }[] {
+  callbackFormsOf(call: ts.CallExpression): { resource: ResourceDefinition; form: CallbackAcquire; pool: ts.Expression; recognition?: Recognition }[] {
     const name = calledMethodName(call);
     const receiver = callReceiver(call);
     const candidates = name === undefined ? undefined : this.byAcquireName.get(name);
-    if (!candidates || !receiver) return [];
-    return candidates.flatMap((resource) =>
-      resource.callbacks
-        .filter((form) => form.method === name && this.isPoolOf(receiver, resource))
-        .map((form) => ({ resource, form, pool: receiver })),
+    if (!candidates || !receiver || name === undefined) return [];
+    const withForm = candidates.filter((resource) => resource.callbacks.some((form) => form.method === name));
+    const declared = this.poolDefinitionsOf(receiver, withForm).flatMap((resource) =>
+      resource.callbacks.filter((form) => form.method === name).map((form) => ({ resource, form, pool: receiver })),
     );
+    if (declared.length > 0) return declared;
+    return this.recognizer.callbackFormsOf(call, name, receiver).map((recognised) => ({ ...recognised, pool: receiver }));
   }
 
   /** Whether the acquired value (seen through a cast, or as the variable it initialises is declared) is of an unpooled type. */
@@ -117,6 +139,28 @@ export class ResourceModel {
   /** Whether `expression` is a pool of `definition`, by its type or any base type of it. */
   isPoolOf(expression: ts.Expression, definition: ResourceDefinition): boolean {
     return this.typeMatches(this.checker.getTypeAtLocation(expression), definition);
+  }
+
+  /**
+   * Those of `definitions` whose pool `expression` is. When several are (a driver built on another:
+   * `@vercel/postgres`'s `VercelPool` is a pg `Pool` too), only those naming its nearest type.
+   */
+  poolDefinitionsOf(expression: ts.Expression, definitions: readonly ResourceDefinition[]): ResourceDefinition[] {
+    const matching = definitions.filter((definition) => this.isPoolOf(expression, definition));
+    return matching.length < 2 ? matching : nearestDefinitions(this.checker.getTypeAtLocation(expression), matching, this.checker, this.program);
+  }
+
+  /**
+   * Whether `expression` is a pool of the tracked resource: of its definition's types, or — for a
+   * pool recognised by shape or use — untyped as that pool was, or of that pool's own type.
+   */
+  isPoolOfTracked(expression: ts.Expression, tracked: TrackedResource): boolean {
+    if (this.isPoolOf(expression, tracked.resource)) return true;
+    const { recognition, pool } = tracked;
+    if (!recognition) return false;
+    const type = this.checker.getTypeAtLocation(expression);
+    if (recognition.by === 'use') return isUntyped(type);
+    return pool !== undefined && type === this.checker.getTypeAtLocation(pool);
   }
 
   /**

@@ -12,10 +12,17 @@ import { mariadb } from './drivers/mariadb.js';
 import { oracledb } from './drivers/oracledb.js';
 import { mongodb } from './drivers/mongodb.js';
 import { knex } from './drivers/knex.js';
+import { sequelize } from './drivers/sequelize.js';
+import { mongoose } from './drivers/mongoose.js';
+import { kysely } from './drivers/kysely.js';
+import { mysql } from './drivers/mysql.js';
+import { postgres } from './drivers/postgres.js';
+import { neon } from './drivers/neon.js';
+import { vercelPostgres } from './drivers/vercel-postgres.js';
 
 export type { CallbackAcquire, ResourceDefinition, StateCheck, TransactionModel } from './definition.js';
 
-export const builtInPresets = { pg, mysql2, 'generic-pool': genericPool, typeorm, mariadb, oracledb, mongodb, knex } as const;
+export const builtInPresets = { pg, mysql2, 'generic-pool': genericPool, typeorm, mariadb, oracledb, mongodb, knex, sequelize, mongoose, kysely, mysql, postgres, '@neondatabase/serverless': neon, '@vercel/postgres': vercelPostgres } as const;
 
 export type PresetName = keyof typeof builtInPresets;
 

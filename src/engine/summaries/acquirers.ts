@@ -6,15 +6,18 @@ import { handedBackAcquisition, mayHandBack, resolvedAcquisition } from '../reso
 import { type Acquisition, acquisitionEvent, type ResourceModel } from '../resources/model.js';
 import type { ResourceDefinition } from '../resources/definition.js';
 import { type FieldServices, fieldsSetAtConstruction, methodsReleasingField } from '../dataflow/owners.js';
+import { programClass } from '../programSources.js';
 import { type FunctionWithBody, programFunctionCalled } from './callees.js';
 import { calleeName, type CandidateNames, candidateNames } from './candidates.js';
+import type { DeclaredHelpers } from './declared.js';
 
 /*
  * Functions of the program that stand for a pool: one that returns a connection it acquired
  * (`getClient()`, `async function connect() { return pool.connect() }`) is itself an
  * acquisition, so its callers are checked; one that acquires, calls a callback with the
  * connection and releases it (`withClient(pool, async (client) => …)`) lends the connection to
- * that callback, whose parameter is then a borrowed connection.
+ * that callback, whose parameter is then a borrowed connection. Helpers declared in `helpers`
+ * (`declared.ts`) acquire and lend as declared, and the program's functions built on them too.
  */
 
 /** One way a function lends what it acquired: argument `argument` is called with it as parameter `parameter`. */
@@ -53,10 +56,11 @@ export class AcquirerSummaries {
     private readonly model: ResourceModel,
     private readonly releasesOnEveryPath: ReleasesOnEveryPath,
     private readonly fieldServices: FieldServices,
+    private readonly declared: DeclaredHelpers,
   ) {}
 
   private candidates(): CandidateNames {
-    this.candidateNames ??= candidateNames(this.program, this.model);
+    this.candidateNames ??= candidateNames(this.program, this.model, this.declared.names);
     return this.candidateNames;
   }
 
@@ -99,16 +103,28 @@ export class AcquirerSummaries {
    */
   acquisitionsOf(call: ts.CallExpression): Acquisition[] {
     const name = calleeName(call);
-    if (name === undefined || !this.candidates().functions.has(name)) return [];
+    if (name === undefined) return [];
+    const declared = this.declared.names.has(name) ? this.declaredAcquisitions(call) : [];
+    if (declared.length > 0 || !this.candidates().functions.has(name)) return declared;
     const callee = programFunctionCalled(call, this.program);
     if (!callee) return [];
     const returned = this.returnedBy(callee);
-    if (returned) {
-      const event = acquisitionEvent(call);
-      const pending = event === call && isThenableType(this.program.getTypeChecker(), call);
-      return [{ call, event, resource: returned, pending, container: enclosingContainer(call), borrowed: false }];
-    }
+    if (returned) return [this.returnedFrom(call, returned)];
     return this.loansOf(callee).flatMap((loan) => this.borrowedIn(call, loan));
+  }
+
+  /** A call of a declared helper: the connection it returns, or the ones it lends to callbacks written in place. */
+  private declaredAcquisitions(call: ts.CallExpression): Acquisition[] {
+    const returned = this.declared.acquires(call);
+    if (returned) return [this.returnedFrom(call, returned)];
+    return this.declared.loans(call).flatMap(({ callback, parameter, resource }) => this.borrowedIn(call, { argument: callback, parameter, resource }));
+  }
+
+  /** The call is an acquisition: it returns (or resolves to) a connection the caller now holds. */
+  private returnedFrom(call: ts.CallExpression, resource: ResourceDefinition): Acquisition {
+    const event = acquisitionEvent(call);
+    const pending = event === call && isThenableType(this.program.getTypeChecker(), call);
+    return { call, event, resource, pending, container: enclosingContainer(call), borrowed: false };
   }
 
   private borrowedIn(call: ts.CallExpression, loan: Loan): Acquisition[] {
@@ -155,6 +171,8 @@ export class AcquirerSummaries {
     if (!ts.isCallExpression(node)) return undefined;
     const direct = this.model.isCandidate(node) ? this.model.matchAcquisition(node) : undefined;
     if (direct) return direct.resource;
+    const declared = this.declared.acquires(node);
+    if (declared) return declared;
     const nested = programFunctionCalled(node, this.program);
     if (nested) return this.returnedBy(nested);
     return mayHandBack(node, this.model) ? handedBackAcquisition(node, this.model, this.program.getTypeChecker())?.resource : undefined;
@@ -272,14 +290,10 @@ function ownedResource(
   };
 }
 
-/** The class `new X(…)` constructs, when the program declares it (not a library, not a declaration file). */
+/** The class `new X(…)` constructs, when the program declares it (see `programSources.ts`). */
 function programClassConstructed(node: ts.NewExpression, program: ts.Program): ts.ClassLikeDeclaration | undefined {
-  const checker = program.getTypeChecker();
-  const symbol = resolvedSymbolAt(node.expression, checker);
-  const declaration = symbol?.declarations?.find(ts.isClassLike);
-  if (!declaration) return undefined;
-  const sourceFile = declaration.getSourceFile();
-  return sourceFile.isDeclarationFile || program.isSourceFileFromExternalLibrary(sourceFile) ? undefined : declaration;
+  const declaration = resolvedSymbolAt(node.expression, program.getTypeChecker())?.declarations?.find(ts.isClassLike);
+  return declaration && programClass(declaration, program);
 }
 
 /** The values a function returns: each `return` of its own body, or its expression body. */

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { fileSyntax } from '../fileSyntax.js';
+import { isProgramSource } from '../programSources.js';
 import type { ResourceModel } from '../resources/model.js';
 
 /*
@@ -24,14 +25,15 @@ export function calleeName(call: ts.CallExpression | ts.NewExpression): string |
   return ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
 }
 
-export function candidateNames(program: ts.Program, model: ResourceModel): CandidateNames {
+/** `helperNames`: the names of declared helpers (`declared.ts`), whose calls may acquire or lend too. */
+export function candidateNames(program: ts.Program, model: ResourceModel, helperNames: ReadonlySet<string> = new Set()): CandidateNames {
   const bodies: { readonly name: string; readonly owner?: string; readonly called: readonly string[] }[] = [];
   const functions = new Set<string>();
   for (const file of program.getSourceFiles()) {
-    if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file)) continue;
+    if (!isProgramSource(file, program)) continue;
     const { calls, namedBodies } = fileSyntax(file);
     const names = calls.map(calleeName);
-    const acquiring = calls.map((call) => ts.isCallExpression(call) && model.isCandidate(call));
+    const acquiring = calls.map((call, index) => ts.isCallExpression(call) && (model.isCandidate(call) || helperNames.has(names[index] ?? '')));
     for (const { name, owner, firstCall, endCall } of namedBodies) {
       const called = names.slice(firstCall, endCall).filter((callee): callee is string => callee !== undefined);
       bodies.push({ name, ...(owner !== undefined ? { owner } : {}), called });

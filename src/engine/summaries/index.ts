@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import { type FunctionWithBody, programFunctionCalled } from './callees.js';
+import type { DeclaredHelpers } from './declared.js';
 import type { ControlFlowGraph, FunctionContainer, ThrowPolicy } from '../cfg/index.js';
 import type { Escape } from '../dataflow/escapes.js';
 import type { OwnershipState } from '../dataflow/state.js';
@@ -33,6 +34,8 @@ export type ParameterFlow = (
 ) => { endsOnReturn: ReadonlySet<string>; endsOnThrow: ReadonlySet<string>; escapes: readonly Escape[] };
 
 const KEEPS_IT: ReleaseSummary = { onReturn: false, onThrow: false, returns: true };
+/** A declared release helper (`helpers`): gives the connection back however it ends. */
+const RELEASES_IT: ReleaseSummary = { onReturn: true, onThrow: true, returns: true };
 
 
 /**
@@ -49,8 +52,9 @@ function parameterReceiving(callee: FunctionWithBody, index: number): ts.Paramet
 /**
  * Summaries of the program's own functions, computed on first use and cached for the program:
  * "releases its parameter 0 on every path" is what keeps `releaseQuietly(client)` and
- * `finish(client)` silent at their call sites, across files. Functions declared in
- * `node_modules` or in declaration files are never summarised: calls to them borrow.
+ * `finish(client)` silent at their call sites, across files and workspace packages. Library
+ * functions (see `programSources.ts`) are never summarised: calls to them borrow, unless
+ * `helpers` declares them (`declared.ts`), which is asked first.
  * A summary needed while it is being computed (recursion) counts as "does not release".
  */
 export class SummaryCache implements HelperSummaries {
@@ -61,9 +65,11 @@ export class SummaryCache implements HelperSummaries {
     private readonly throwPolicy: ThrowPolicy,
     private readonly graphOf: (container: FunctionContainer, policy: ThrowPolicy) => ControlFlowGraph,
     private readonly flow: ParameterFlow,
+    private readonly declared?: DeclaredHelpers,
   ) {}
 
   releasedByCall(call: ts.CallExpression, index: number, resource: ResourceDefinition): ReleaseSummary | undefined {
+    if (this.declared?.releases(call, index)) return RELEASES_IT;
     const callee = programFunctionCalled(call, this.program);
     const parameter = callee && parameterReceiving(callee, index);
     if (!callee || !parameter || !ts.isIdentifier(parameter.name)) return undefined;

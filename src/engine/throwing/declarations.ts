@@ -7,6 +7,7 @@
  */
 import ts from 'typescript';
 import { fileSyntax, staticPropertyName } from '../fileSyntax.js';
+import { isProgramSource } from '../programSources.js';
 
 export interface ProgramDeclarations {
   /** Every method declared in a class of the program, by name. */
@@ -39,7 +40,7 @@ function collect(program: ts.Program): ProgramDeclarations {
   const accessorNames = new Set<string>();
   let anyComputedAccessor = false;
   for (const file of program.getSourceFiles()) {
-    if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file)) continue;
+    if (!isProgramSource(file, program)) continue;
     const syntax = fileSyntax(file);
     for (const [name, declared] of syntax.methods) methods.set(name, [...(methods.get(name) ?? []), ...declared]);
     for (const name of syntax.accessorNames) accessorNames.add(name);

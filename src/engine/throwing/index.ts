@@ -15,12 +15,13 @@ import { isThenableType } from 'ts-api-utils';
 import ts from 'typescript';
 import { isAssignmentOperator, resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
 import { classRunsCodeWhenDefined, type ThrowPolicy } from '../cfg/policy.js';
+import { programClass, programDeclaration } from '../programSources.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import { sinkMatchesSpecifier } from '../sinks.js';
 import { BodySummaries, type ThrowCause, type Verdict } from './bodies.js';
 import { LIBRARY_NON_THROWING } from './libraries.js';
 import { platformFunctionNamed, platformPromiseNamed } from './platform.js';
-import { accessorTarget, callTarget, constructionTarget, extendedClass, type FunctionBody, isPlatformFile, isProgramFile, mayRunAccessor, platformName, type Target } from './targets.js';
+import { accessorTarget, callTarget, constructionTarget, extendedClass, type FunctionBody, isPlatformFile, mayRunAccessor, platformName, type Target } from './targets.js';
 import { recordWhereItThrows } from './witness.js';
 
 export { whereItThrows } from './witness.js';
@@ -227,8 +228,9 @@ export class ThrowAnalysis {
   private implicitSuperVerdict(declaration: ts.ClassLikeDeclaration): Verdict {
     const heritage = declaration.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
     if (!heritage) return undefined;
-    const base = extendedClass(declaration, this.checker);
-    if (base && isProgramFile(base.getSourceFile(), this.program)) return this.bodies.ofConstruction(base);
+    const extended = extendedClass(declaration, this.checker);
+    const base = extended && programClass(extended, this.program);
+    if (base) return this.bodies.ofConstruction(base);
     const signature = this.checker.getTypeAtLocation(heritage.expression).getConstructSignatures()[0]?.getDeclaration();
     const symbol = signature && (signature as { symbol?: ts.Symbol }).symbol;
     if (!signature || !symbol || !isPlatformFile(signature.getSourceFile(), this.program)) return 'unknown';
@@ -381,8 +383,9 @@ function functionOf(value: ts.Expression, checker: ts.TypeChecker, program: ts.P
   const node = skipOuterExpressions(value);
   if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return node;
   if (!ts.isIdentifier(node)) return undefined;
-  const declaration = resolvedSymbolAt(node, checker)?.valueDeclaration;
-  if (!declaration || !isProgramFile(declaration.getSourceFile(), program)) return undefined;
+  const resolved = resolvedSymbolAt(node, checker)?.valueDeclaration;
+  const declaration = resolved && programDeclaration(resolved, program);
+  if (!declaration) return undefined;
   if (ts.isFunctionDeclaration(declaration) && declaration.body) return declaration as FunctionBody;
   if (ts.isVariableDeclaration(declaration) && declaration.initializer && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) {
     const initializer = skipOuterExpressions(declaration.initializer);

@@ -7,6 +7,7 @@
  */
 import ts from 'typescript';
 import { calleeNameNode, resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
+import { programClass, programDeclaration } from '../programSources.js';
 import { mayBeAccessorName, programDeclarations } from './declarations.js';
 
 /** A function-like declaration with code to run. */
@@ -24,10 +25,6 @@ export type Target =
   | { readonly kind: 'unknown' };
 
 const UNKNOWN: Target = { kind: 'unknown' };
-
-export function isProgramFile(file: ts.SourceFile, program: ts.Program): boolean {
-  return !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file);
-}
 
 /** A default `lib.*.d.ts` of TypeScript, or Node's own types. */
 export function isPlatformFile(file: ts.SourceFile, program: ts.Program): boolean {
@@ -48,7 +45,8 @@ export function callTarget(call: ts.CallExpression | ts.TaggedTemplateExpression
   const checker = program.getTypeChecker();
   if (ts.isCallExpression(call) && call.expression.kind === ts.SyntaxKind.SuperKeyword) {
     const base = baseClassOf(call, checker);
-    if (base && isProgramFile(base.getSourceFile(), program)) return { kind: 'construction', declaration: base };
+    const own = base && programClass(base, program);
+    if (own) return { kind: 'construction', declaration: own };
   }
   const name = calleeNameNode(ts.isCallExpression(call) ? call.expression : call.tag);
   // `Number` is a variable and an interface at once: only a value can be called.
@@ -103,8 +101,9 @@ function targetKey(target: Target): string {
 /** What `new C(…)` runs: a class of the program, or the constructor signature it resolves to. */
 export function constructionTarget(node: ts.NewExpression, program: ts.Program): Target {
   const checker = program.getTypeChecker();
-  const declaration = resolvedSymbolAt(node.expression, checker)?.declarations?.find(ts.isClassLike);
-  if (declaration && isProgramFile(declaration.getSourceFile(), program)) return { kind: 'construction', declaration };
+  const declared = resolvedSymbolAt(node.expression, checker)?.declarations?.find(ts.isClassLike);
+  const declaration = declared && programClass(declared, program);
+  if (declaration) return { kind: 'construction', declaration };
   const signature = checker.getResolvedSignature(node)?.getDeclaration();
   return signature ? declarationTarget(signature, program) : UNKNOWN;
 }
@@ -120,11 +119,15 @@ export function accessorTarget(access: ts.Expression, kind: 'get' | 'set', progr
   if (!name || !mayBeAccessorName(name, program)) return undefined;
   const symbol = program.getTypeChecker().getSymbolAtLocation(name);
   if (!symbol || !(symbol.flags & ts.SymbolFlags.Accessor)) return undefined;
-  const accessor = symbol.declarations?.find(
-    (declaration): declaration is FunctionBody =>
-      (kind === 'get' ? ts.isGetAccessorDeclaration(declaration) : ts.isSetAccessorDeclaration(declaration)) && (declaration as ts.AccessorDeclaration).body !== undefined,
-  );
-  return accessor && isProgramFile(accessor.getSourceFile(), program) ? { kind: 'functions', functions: [accessor] } : undefined;
+  const accessor = symbol.declarations
+    ?.map((declaration) => programDeclaration(declaration, program))
+    .find(
+      (declaration): declaration is FunctionBody =>
+        declaration !== undefined &&
+        (kind === 'get' ? ts.isGetAccessorDeclaration(declaration) : ts.isSetAccessorDeclaration(declaration)) &&
+        (declaration as ts.AccessorDeclaration).body !== undefined,
+    );
+  return accessor ? { kind: 'functions', functions: [accessor] } : undefined;
 }
 
 /** Syntax and the program's accessor names only: whether `accessorTarget` may find an accessor. */
@@ -142,8 +145,9 @@ function accessedName(access: ts.Expression): ts.Node | undefined {
 function declarationTarget(declaration: ts.Declaration, program: ts.Program): Target {
   const checker = program.getTypeChecker();
   const file = declaration.getSourceFile();
-  if (isProgramFile(file, program)) {
-    const implementation = implementationOf(declaration) ?? functionValueOf(declaration);
+  const own = programDeclaration(declaration, program);
+  if (own) {
+    const implementation = implementationOf(own) ?? functionValueOf(own);
     if (!implementation) return UNKNOWN;
     if (ts.isConstructorDeclaration(implementation)) return { kind: 'construction', declaration: implementation.parent };
     return { kind: 'functions', functions: [implementation, ...overridesOf(implementation, program)] };

@@ -24,7 +24,7 @@ export function leak(
   path?: string,
   acquire = idioms[preset].call,
 ): Invalid['errors'][number] {
-  const data: Record<string, string> = { resource: preset, acquire };
+  const data: Record<string, string> = { resource: preset, acquire, recognised: '' };
   if (path !== undefined) data.path = path;
   return { messageId, line: fileLine(line), data };
 }
@@ -84,6 +84,10 @@ export interface InvalidSpec extends Source {
   acquire?: string;
   /** The resource name in the message (default: the preset). */
   resource?: Preset;
+  /** What the message calls the resource, when not the preset's name (`pg-like`, `untyped`). */
+  label?: string;
+  /** How the message says the pool was recognised (default: nothing, a pool of the preset's type). */
+  recognised?: (line: (needle: string, nth?: number) => number) => string;
   /** The expected `path` text; only when exactly one path leaks. */
   path?: (line: (needle: string, nth?: number) => number) => string;
   /** How many identical reports on that line (several acquisitions on one line). */
@@ -97,11 +101,8 @@ export function bad(name: string, spec: InvalidSpec): Invalid {
   const line = (needle: string, nth?: number) => lineOf(spec, needle, nth);
   const acquire = spec.acquire ?? idioms[resource].call;
   // `data` only when the message can be checked in full: with the path, or for `discarded` (no path).
-  const data = spec.path
-    ? { resource, acquire, path: spec.path(line) }
-    : messageId === 'discarded'
-      ? { resource, acquire }
-      : undefined;
+  const named = { resource: spec.label ?? resource, acquire, recognised: spec.recognised ? spec.recognised(line) : '' };
+  const data = spec.path ? { ...named, path: spec.path(line) } : messageId === 'discarded' ? named : undefined;
   const error: Invalid['errors'][number] = { messageId, line: line(spec.at ?? idioms[resource].call), ...(data ? { data } : {}) };
   return {
     name,

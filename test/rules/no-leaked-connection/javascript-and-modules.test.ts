@@ -97,7 +97,7 @@ export async function load() {
       {
         messageId: 'leakedOnException',
         line: 5,
-        data: { resource: 'pg', acquire: 'pool.connect()', path: 'when `client.query(…)` on line 6 throws' },
+        data: { resource: 'pg', acquire: 'pool.connect()', recognised: '', path: 'when `client.query(…)` on line 6 throws' },
       },
     ],
   },

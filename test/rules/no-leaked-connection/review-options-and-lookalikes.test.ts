@@ -18,8 +18,10 @@ import { bad, type Invalid, ok, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
   // --- not pools of these drivers --------------------------------------------------------------
-  ok('review: a class of the program with connect / acquire / getConnection / createQueryRunner is not a driver pool', {
+  // With recognition by shape on (the default), `broker.connect()` is a pg-like pool's: see recognition-by-shape.test.ts.
+  ok('review: a class of the program with connect / acquire / getConnection / createQueryRunner is not a driver pool by its type', {
     preset: 'pg',
+    settings: { 'connection-leaks': { recognition: { shape: false } } },
     body: `
       interface Handle { release(): void; query(sql: string): Promise<unknown> }
       declare class Broker {

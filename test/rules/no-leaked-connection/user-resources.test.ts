@@ -23,7 +23,7 @@ function leak(
 ): Invalid['errors'][number] {
   // `$` is the file's last line.
   const line = (needle: string) => (needle === '$' ? code.split('\n').length : lineIn(code, needle));
-  return { messageId, line: line(at), data: { resource, acquire, ...(path ? { path: path(line) } : {}) } };
+  return { messageId, line: line(at), data: { resource, acquire, recognised: '', ...(path ? { path: path(line) } : {}) } };
 }
 
 function invalid(name: string, code: string, settings: Record<string, unknown>, ...errors: ((code: string) => Invalid['errors'][number])[]): Invalid {
