@@ -65,7 +65,7 @@ export class ResourceModel {
     readonly checker: ts.TypeChecker,
     recognition: RecognitionOptions = DEFAULT_RECOGNITION,
   ) {
-    this.recognizer = new Recognizer(definitions, checker, recognition);
+    this.recognizer = new Recognizer(definitions, program, checker, recognition);
     for (const definition of definitions) {
       for (const method of [...definition.acquire, ...definition.callbacks.map((form) => form.method)]) {
         const list = this.byAcquireName.get(method) ?? [];

@@ -13,6 +13,7 @@ import { isThenableType } from 'ts-api-utils';
 import ts from 'typescript';
 import { calleeNameNode, enclosingContainer, resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
 import { fileSyntax } from '../fileSyntax.js';
+import { programDeclaration } from '../programSources.js';
 import type { CallbackAcquire, ResourceDefinition } from './definition.js';
 
 /** How a resource not matched by its pool's declared type was recognised. */
@@ -58,6 +59,7 @@ export class Recognizer {
 
   constructor(
     private readonly definitions: readonly ResourceDefinition[],
+    private readonly program: ts.Program,
     private readonly checker: ts.TypeChecker,
     private readonly options: RecognitionOptions,
   ) {
@@ -101,7 +103,7 @@ export class Recognizer {
   private byShape(call: ts.CallExpression, name: string): Recognised | undefined {
     // Only presets whose connections have query methods have a shape to recognise.
     const eligible = this.definitions.filter((resource) => resource.acquire.includes(name) && resource.queries.length > 0);
-    if (eligible.length === 0 || declaredWithBody(call, this.checker)) return undefined;
+    if (eligible.length === 0 || declaredWithBody(call, this.program, this.checker)) return undefined;
     const resultType = this.awaitedResult(call);
     if (!resultType) return undefined;
     const matches: { resource: ResourceDefinition; release: ts.Symbol; query: string }[] = [];
@@ -211,11 +213,16 @@ function isFunctionLiteral(node: ts.Expression): node is ts.ArrowFunction | ts.F
   return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
 }
 
-/** The method is one the program writes out (a class method, a function-valued property with a body): its summary knows what it returns. */
-function declaredWithBody(call: ts.CallExpression, checker: ts.TypeChecker): boolean {
+/**
+ * The method is one the program writes out (a class method, a function-valued property with a
+ * body, in program code — see `programSources.ts`): its summary knows what it returns.
+ */
+function declaredWithBody(call: ts.CallExpression, program: ts.Program, checker: ts.TypeChecker): boolean {
   const name = calleeNameNode(call.expression);
   const declarations = name ? resolvedSymbolAt(name, checker)?.declarations : undefined;
-  return (declarations ?? []).some((declaration) => {
+  return (declarations ?? []).some((declared) => {
+    const declaration = programDeclaration(declared, program);
+    if (!declaration) return false;
     const value = ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration) ? declaration.initializer : declaration;
     return value !== undefined && ts.isFunctionLike(value) && 'body' in value && value.body !== undefined;
   });

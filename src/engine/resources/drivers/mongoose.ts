@@ -1,4 +1,5 @@
 import type { ResourceDefinition } from '../definition.js';
+import { mongodb } from './mongodb.js';
 
 /**
  * A MongoDB session taken through Mongoose (v9): `mongoose.startSession()`,
@@ -14,6 +15,9 @@ import type { ResourceDefinition } from '../definition.js';
  * session stays the caller's to end. Queries run through models, given `{ session }`.
  */
 export const mongoose: ResourceDefinition = {
+  // The session is the driver's: `endSession()` (idempotent, aborting an open transaction, also
+  // `Symbol.asyncDispose`), `hasEnded`, `inTransaction()`, as the `mongodb` preset says.
+  ...mongodb,
   name: 'mongoose',
   pools: [
     {
@@ -26,32 +30,10 @@ export const mongoose: ResourceDefinition = {
       name: ['Connection', 'Model', '"mongoose"'],
     },
   ],
+  // `startSession()` returns a promise of the session (after the connection opens).
   acquire: ['startSession'],
   callbacks: [
     { method: 'transaction', resourceParameter: 0, borrowed: true },
     { method: 'withSession', resourceParameter: 0, borrowed: true },
   ],
-  release: ['endSession'],
-  poolRelease: [],
-  queries: [],
-  poolQueries: [],
-  releaseToOwnPool: false,
-  connectsLazily: false,
-  asyncRelease: true,
-  // `ClientSession[Symbol.asyncDispose]` is `endSession({ force: true })`.
-  suggestUsing: true,
-  // A second `endSession()` does nothing.
-  idempotentRelease: true,
-  // True once `endSession()` has run.
-  stateChecks: [{ name: 'hasEnded', on: 'resource', whenTrue: 'released' }],
-  // `endSession()` aborts a transaction still open: a path that never commits silently loses its work.
-  transactions: {
-    begin: ['startTransaction'],
-    end: ['commitTransaction', 'abortTransaction'],
-    sql: false,
-    discardingReleases: [],
-    releaseWithArgumentDiscards: false,
-    activeChecks: ['inTransaction'],
-    releaseRollsBack: true,
-  },
 };

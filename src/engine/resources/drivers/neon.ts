@@ -1,4 +1,5 @@
 import type { ResourceDefinition } from '../definition.js';
+import { pg } from './pg.js';
 
 /**
  * `@neondatabase/serverless` (1.x): node-postgres over WebSockets. Its `Pool`, `Client` and
@@ -8,22 +9,11 @@ import type { ResourceDefinition } from '../definition.js';
  * Its `neon()` HTTP query function holds no connection.
  */
 export const neon: ResourceDefinition = {
+  // node-postgres's code: a second `release()` throws "Release called on client which has already
+  // been released to the pool."; `release(err)` (or `release(true)`) removes the client; no
+  // dispose symbol in its types; `pool.connect((err, client, done) => …)`, `done` the client's release.
+  ...pg,
   name: '@neondatabase/serverless',
   pools: [{ from: 'package', package: '@neondatabase/serverless', name: 'Pool' }],
-  acquire: ['connect'],
-  // `pool.connect((err, client, done) => …)`: `done` is the client's `release`.
-  callbacks: [{ method: 'connect', resourceParameter: 1, errorParameter: 0, releaseParameter: 2, borrowed: false }],
-  release: ['release'],
-  poolRelease: [],
-  queries: ['query'],
-  poolQueries: ['query'],
-  releaseToOwnPool: false,
-  connectsLazily: false,
-  asyncRelease: false,
-  // No dispose symbol in its types.
-  suggestUsing: false,
-  // A second `release()` throws "Release called on client which has already been released to the
-  // pool."; `release(err)` (or `release(true)`) removes the client from the pool.
-  transactions: { begin: [], end: [], sql: true, discardingReleases: [], releaseWithArgumentDiscards: true },
   resourceTypes: [{ from: 'package', package: '@neondatabase/serverless', name: 'PoolClient' }],
 };

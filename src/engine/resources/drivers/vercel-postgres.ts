@@ -1,4 +1,5 @@
 import type { ResourceDefinition } from '../definition.js';
+import { pg } from './pg.js';
 
 /**
  * `@vercel/postgres` (0.10): `createPool()` returns a `VercelPool`, and the `sql` and `db` it
@@ -9,26 +10,13 @@ import type { ResourceDefinition } from '../definition.js';
  * over one naming a base type). `pool.sql` / `client.sql` are tagged templates running `query`.
  */
 export const vercelPostgres: ResourceDefinition = {
+  // pg-pool's code (see `pg`): callback form with `done`, `release(err?)`, a second release throws.
+  ...pg,
   name: '@vercel/postgres',
   pools: [{ from: 'package', package: '@vercel/postgres', name: 'VercelPool' }],
-  acquire: ['connect'],
-  // `pool.connect((err, client, done) => …)`: `done` is the client's `release`.
-  callbacks: [{ method: 'connect', resourceParameter: 1, errorParameter: 0, releaseParameter: 2, borrowed: false }],
-  // `VercelPoolClient#release(err?)`.
-  release: ['release'],
-  poolRelease: [],
-  // `client.sql` is `this.query(…)` behind a template tag.
+  // `client.sql` is `this.query(…)` behind a template tag. (`pool.query(…)` runs on a connection
+  // the pool takes and gives back itself; `` pool.sql`…` `` and `` sql`…` `` go over Neon's HTTP
+  // API, with no pooled connection.)
   queries: ['query', 'sql'],
-  // `pool.query(…)` runs on a connection the pool takes and gives back itself. (`` pool.sql`…` ``
-  // and `` sql`…` `` send the query over Neon's HTTP API, with no pooled connection.)
-  poolQueries: ['query'],
-  releaseToOwnPool: false,
-  connectsLazily: false,
-  asyncRelease: false,
-  // No dispose symbol in its types.
-  suggestUsing: false,
-  // A second `release()` throws "Release called on client which has already been released to the
-  // pool."; `release(err)` (or `release(true)`) removes the client from the pool.
-  transactions: { begin: [], end: [], sql: true, discardingReleases: [], releaseWithArgumentDiscards: true },
   resourceTypes: [{ from: 'package', package: '@vercel/postgres', name: 'VercelPoolClient' }],
 };
