@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type ts from 'typescript';
+import ts from 'typescript';
 import {
   analysisFailedMessage,
   analyzeSourceFile,
@@ -99,7 +99,9 @@ export function runAudit(options: AuditOptions): AuditReport {
       });
     }
     for (const call of analysis.unrecognised()) {
-      unrecognised.push({ file: relative(options.root, file.fileName), line: lineOf(file, call.getStart(file)).line, call: describeOperation(call) });
+      // The method's line: a chain (`app\n  .use(…)\n  .use(…)`) starts lines above it.
+      const at = ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call;
+      unrecognised.push({ file: relative(options.root, file.fileName), line: lineOf(file, at.getStart(file)).line, call: describeOperation(call) });
     }
     options.onFile?.(index + 1, files.length, relative(options.root, file.fileName));
   });

@@ -137,18 +137,12 @@ export function describeExit(
 }
 
 /**
- * What reports call a resource: its definition's name ("pg"); "pg-like" for one whose pool was
- * recognised by its shape, "untyped" for one whose pool has no type (see `resources/recognition.ts`).
+ * What reports call a resource: its definition's name ("pg"), or its label — "pg-like" for one
+ * whose pool was recognised by its shape, "untyped" for one whose pool has no type (see
+ * `resources/recognition.ts`), also where a helper's summary hands it on.
  */
-export function resourceLabel(tracked: Pick<TrackedResource, 'resource' | 'recognition'>): string {
-  switch (tracked.recognition?.by) {
-    case undefined:
-      return tracked.resource.name;
-    case 'shape':
-      return `${tracked.resource.name}-like`;
-    case 'use':
-      return 'untyped';
-  }
+export function resourceLabel(tracked: Pick<TrackedResource, 'resource'>): string {
+  return tracked.resource.label ?? tracked.resource.name;
 }
 
 /**

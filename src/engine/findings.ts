@@ -157,6 +157,8 @@ export function escapeFindings(verdict: AcquisitionVerdict): Finding[] {
     const described = describeEscape(escape);
     if (!described) continue;
     if (acquisition.borrowed) {
+      // Kept past the loan, a resource that refuses every use once given back harms no one.
+      if (acquisition.resource.inertAfterRelease) continue;
       // Whatever the store, the lender takes the connection back: that is what the message says.
       described.messageId = 'keptAfterLoan';
       described.data = { target: described.data.target ?? describeCode(escape.at) };

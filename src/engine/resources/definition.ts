@@ -8,6 +8,11 @@ import type { TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 export interface ResourceDefinition {
   /** The preset or user resource name, shown in messages and the audit inventory. */
   readonly name: string;
+  /**
+   * What reports call the resource when it is not its name: `pg-like` for a pool recognised by its
+   * shape, `untyped` for one recognised by its use (set by `recognition.ts`; not a user setting).
+   */
+  readonly label?: string;
   /** Types of the pools (or factories) whose acquire methods hand out a resource. */
   readonly pools: readonly TypeOrValueSpecifier[];
   /**
@@ -89,6 +94,14 @@ export interface ResourceDefinition {
    * once). `no-use-after-release` does not report a second release after one. None when absent.
    */
   readonly detachingReleases?: readonly string[];
+  /**
+   * Whether the resource object refuses every use once given back (a finished Sequelize
+   * transaction: its commit, rollback and every query given it throw), so a reference kept past
+   * the loan of a lender can never run in another borrower's connection: `no-escaping-connection`
+   * does not report it as kept after the loan. False when absent: a pg client or a knex
+   * transaction object kept past its loan is a hazard.
+   */
+  readonly inertAfterRelease?: boolean;
   /** How transactions begin and end on the resource (`no-open-transaction`); none are followed when absent. */
   readonly transactions?: TransactionModel;
   /**

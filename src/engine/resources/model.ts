@@ -88,7 +88,17 @@ export class ResourceModel {
   mayAcquireUntyped(call: ts.CallExpression): boolean {
     const receiver = callReceiver(call);
     const name = calledMethodName(call);
-    return receiver !== undefined && name !== undefined && this.recognizer.mayAcquireUntyped(name) && isUntyped(this.checker.getTypeAtLocation(receiver));
+    if (receiver === undefined || name === undefined || !this.recognizer.mayAcquireUntyped(name)) return false;
+    // With a callback written in place, only a form whose callback owns the connection could show
+    // it (`getConnection((err, conn) => …)`); a lender's (`transaction(fn)`, `use(fn)`) never does.
+    const withCallback = call.arguments.some((argument) => {
+      const value = skipOuterExpressions(argument);
+      return ts.isArrowFunction(value) || ts.isFunctionExpression(value);
+    });
+    const possible = withCallback
+      ? this.definitions.some((definition) => definition.callbacks.some((form) => form.method === name && !form.borrowed))
+      : this.definitions.some((definition) => definition.acquire.includes(name));
+    return possible && isUntyped(this.checker.getTypeAtLocation(receiver));
   }
 
   matchAcquisition(call: ts.CallExpression): Acquisition | undefined {

@@ -66,6 +66,31 @@ export class Recognizer {
     this.queryNames = new Set(definitions.flatMap((definition) => [...definition.queries, ...definition.poolQueries]));
   }
 
+  /**
+   * Per package a definition names pools of (`oracledb`), that definition's acquire methods: a
+   * method of that name the package declares on a type the definition does not name is
+   * deliberately no pool's (oracledb's standalone `oracledb.getConnection()`), so its shape says
+   * nothing. Another method name of the package (kysely's `PostgresPool#connect()`, where the
+   * kysely preset acquires with `execute()`) is recognised as any other.
+   */
+  private get presetPackages(): ReadonlyMap<string, ReadonlySet<string>> {
+    // Built when first asked, within an analysis that turns a failure into a finding.
+    if (!this.acquiringPackages) {
+      this.acquiringPackages = new Map();
+      for (const definition of this.definitions) {
+        for (const specifier of definition.pools) {
+          if (typeof specifier !== 'object' || specifier.from !== 'package') continue;
+          const names = this.acquiringPackages.get(specifier.package) ?? new Set<string>();
+          for (const method of definition.acquire) names.add(method);
+          this.acquiringPackages.set(specifier.package, names);
+        }
+      }
+    }
+    return this.acquiringPackages;
+  }
+
+  private acquiringPackages: Map<string, Set<string>> | undefined;
+
   /** Whether a call of `name` on a receiver with no type may be an acquisition its use could show. */
   mayAcquireUntyped(name: string): boolean {
     return !this.queryNames.has(name);
@@ -88,7 +113,10 @@ export class Recognizer {
         // A borrowed form releases by itself: nothing in its callback can show what the receiver is.
         if (form.method !== name || form.borrowed) continue;
         const evidence = callbackReleaseEvidence(callback, form, resource, this.checker);
-        if (evidence) return [{ resource, form, recognition: { by: 'use', receiver: receiverText(receiver), evidence } }];
+        if (evidence) {
+          const adapted = this.adapted(resource, resource.release[0] ?? '', resource.asyncRelease, 'untyped');
+          return [{ resource: adapted, form, recognition: { by: 'use', receiver: receiverText(receiver), evidence } }];
+        }
       }
     }
     return [];
@@ -102,9 +130,14 @@ export class Recognizer {
   /** A receiver of a type no preset declares, whose call returns what has a preset's release and query methods. */
   private byShape(call: ts.CallExpression, name: string): Recognised | undefined {
     // Only presets whose connections have query methods have a shape to recognise.
-    const eligible = this.definitions.filter((resource) => resource.acquire.includes(name) && resource.queries.length > 0);
-    if (eligible.length === 0 || declaredWithBody(call, this.program, this.checker)) return undefined;
-    const resultType = this.awaitedResult(call);
+    const candidates = this.definitions.filter((resource) => resource.acquire.includes(name) && resource.queries.length > 0);
+    if (candidates.length === 0 || declaredWithBody(call, this.program, this.checker) || this.declaredByPresetPackage(call, name)) return undefined;
+    // Taking a connection from a pool is I/O: its acquire method returns a promise — unless the
+    // resource connects lazily, on first use (a TypeORM runner is created synchronously). A
+    // synchronous `getConnection()` returning a shared object (an ORM's one connection) is no pool's.
+    const asynchronous = isThenableType(this.checker, call, this.checker.getTypeAtLocation(call));
+    const eligible = candidates.filter((resource) => asynchronous || resource.connectsLazily);
+    const resultType = eligible.length > 0 ? this.awaitedResult(call) : undefined;
     if (!resultType) return undefined;
     const matches: { resource: ResourceDefinition; release: ts.Symbol; query: string }[] = [];
     for (const resource of eligible) {
@@ -117,8 +150,20 @@ export class Recognizer {
     const chosen = matches.find(({ resource, release }) => resource.asyncRelease === this.returnsPromise(release, call)) ?? matches[0];
     if (!chosen) return undefined;
     const release = chosen.release.name;
-    const resource = this.adapted(chosen.resource, release, this.returnsPromise(chosen.release, call));
+    const resource = this.adapted(chosen.resource, release, this.returnsPromise(chosen.release, call), `${chosen.resource.name}-like`);
     return { resource, recognition: { by: 'shape', release, query: chosen.query } };
+  }
+
+  /** Whether the called method is declared in a package whose definition acquires by that name (see `presetPackages`). */
+  private declaredByPresetPackage(call: ts.CallExpression, method: string): boolean {
+    const packages = [...this.presetPackages].filter(([, methods]) => methods.has(method)).map(([pkg]) => pkg);
+    if (packages.length === 0) return false;
+    const name = calleeNameNode(call.expression);
+    const declarations = name ? resolvedSymbolAt(name, this.checker)?.declarations : undefined;
+    return (declarations ?? []).some((declaration) => {
+      const file = declaration.getSourceFile().fileName;
+      return packages.some((pkg) => file.includes(`/node_modules/${pkg}/`) || file.includes(`/node_modules/@types/${pkg.replace(/^@([^/]+)\//, '$1__')}/`));
+    });
   }
 
   /** What the call returns, awaited, when it is an object (never `any`, a primitive or nothing). */
@@ -157,20 +202,22 @@ export class Recognizer {
     const chosen = matches.find(({ resource, evidence }) => resource.asyncRelease === ts.isAwaitExpression(skipParentheses(evidence).parent)) ?? matches[0];
     if (!chosen) return undefined;
     const method = calleeNameNode(chosen.evidence.expression)?.getText() ?? '';
-    const resource = chosen.resource.release.includes(method) ? this.adapted(chosen.resource, method, chosen.resource.asyncRelease) : chosen.resource;
+    const release = chosen.resource.release.includes(method) ? method : (chosen.resource.release[0] ?? '');
+    const resource = this.adapted(chosen.resource, release, chosen.resource.asyncRelease, 'untyped');
     return { resource, recognition: { by: 'use', receiver: receiverText(receiver), evidence: chosen.evidence } };
   }
 
   /**
-   * The preset as this pool's connection is released: the release method it has (or was seen
-   * to use) first — fixes write the first —, and synchronous or asynchronous as that method is.
+   * The preset as this pool's connection is released, under the label reports give it: the
+   * release method it has (or was seen to use) first — fixes write the first —, and synchronous
+   * or asynchronous as that method is.
    */
-  private adapted(resource: ResourceDefinition, release: string, asyncRelease: boolean): ResourceDefinition {
-    if (resource.release[0] === release && resource.asyncRelease === asyncRelease) return resource;
-    const key = `${resource.name}:${release}:${asyncRelease}`;
+  private adapted(resource: ResourceDefinition, release: string, asyncRelease: boolean, label: string): ResourceDefinition {
+    const key = `${resource.name}:${release}:${asyncRelease}:${label}`;
     let adapted = this.adaptations.get(key);
     if (!adapted) {
-      adapted = { ...resource, release: [release, ...resource.release.filter((method) => method !== release)], asyncRelease };
+      const releases = resource.release.includes(release) ? [release, ...resource.release.filter((method) => method !== release)] : resource.release;
+      adapted = { ...resource, label, release: releases, asyncRelease };
       this.adaptations.set(key, adapted);
     }
     return adapted;

@@ -38,10 +38,9 @@ const valid: Valid[] = [
         });
       }`,
   }),
-];
-
-const invalid: Invalid[] = [
-  bad('sequelize: the managed transaction kept in a module variable after the callback', {
+  // A finished Sequelize transaction refuses every use (a query given it rejects): kept past the
+  // loan, it cannot run in another request's connection.
+  ok('sequelize: the managed transaction kept on a context object after the callback (inert once finished)', {
     preset: 'sequelize',
     body: `
       let current: Transaction | undefined;
@@ -51,9 +50,10 @@ const invalid: Invalid[] = [
           await User.create({ name }, { transaction: t });
         });
       }`,
-    reports: [lent(outerVariable('current = t', 'current'), 'sequelize.transaction(…)')],
   }),
+];
 
+const invalid: Invalid[] = [
   bad('sequelize: an unmanaged transaction parked on the request object', {
     preset: 'sequelize',
     body: `

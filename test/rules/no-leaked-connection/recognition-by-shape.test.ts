@@ -125,6 +125,27 @@ const valid: Valid[] = [
       }`,
   }),
 
+  ok("shape: a synchronous getConnection() returning an ORM's one shared connection is no pool's (acquiring is I/O)", {
+    raw: true,
+    body: `
+      interface Connection { execute(sql: string): Promise<unknown[]>; close(force?: boolean): Promise<void> }
+      interface Driver { getConnection(type?: 'read' | 'write'): Connection }
+      export async function count(driver: Driver) {
+        const connection = driver.getConnection('read');
+        return connection.execute('SELECT count(*) FROM users');
+      }`,
+  }),
+
+  ok("shape: oracledb's standalone oracledb.getConnection() is not the oracledb preset's pool, nor pool-like by its shape", {
+    raw: true,
+    body: `
+      import oracledb from 'oracledb';
+      export async function ping(connectString: string) {
+        const connection = await oracledb.getConnection({ connectString });
+        await connection.execute('SELECT 1 FROM dual');
+      }`,
+  }),
+
   ok('shape: recognition.shape false turns it off', {
     raw: true,
     settings: { 'connection-leaks': { recognition: { shape: false } } },

@@ -39,5 +39,10 @@ export const sequelize: ResourceDefinition = {
   // lib/dialects/abstract/query-interface.js). The types do not declare it: JavaScript reads it as
   // is, TypeScript through a cast.
   stateChecks: [{ name: 'finished', on: 'resource', whenTrue: 'released' }],
+  // Once finished, a query given the transaction rejects ("commit has been called on this
+  // transaction(…), you can no longer use it", lib/sequelize.js), as do commit and rollback: a
+  // transaction kept past `sequelize.transaction(fn)`'s loan (`ctx.state.transaction = t`) cannot
+  // run in another request's connection.
+  inertAfterRelease: true,
   resourceTypes: [{ from: 'package', package: 'sequelize', name: 'Transaction' }],
 };
