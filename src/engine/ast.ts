@@ -77,3 +77,26 @@ export function mentionsIdentifier(node: ts.Node, names: ReadonlySet<string>): b
   if (ts.isIdentifier(node)) return names.has(node.text);
   return ts.forEachChild(node, (child) => mentionsIdentifier(child, names) || undefined) === true;
 }
+
+/** A function written in place: an arrow or a function expression. */
+export type FunctionLiteral = ts.ArrowFunction | ts.FunctionExpression;
+
+/**
+ * The callback written in place among a call's arguments: the last one that is a function —
+ * usually the last argument (`pool.connect((err, client, done) => …)`), but not always (knex's
+ * `transaction(async (trx) => …, { isolationLevel })`).
+ */
+export function callbackArgumentLiteral(call: ts.CallExpression | ts.NewExpression): FunctionLiteral | undefined {
+  const args = call.arguments ?? [];
+  for (let index = args.length - 1; index >= 0; index--) {
+    const literal = functionLiteral(args[index]);
+    if (literal) return literal;
+  }
+  return undefined;
+}
+
+/** The function written in place as `node`, seen through parentheses and casts. */
+export function functionLiteral(node: ts.Expression | undefined): FunctionLiteral | undefined {
+  const value = node && skipOuterExpressions(node);
+  return value && (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) ? value : undefined;
+}

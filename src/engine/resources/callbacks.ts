@@ -1,7 +1,10 @@
 import ts from 'typescript';
-import { skipOuterExpressions } from '../ast.js';
+import { callbackArgumentLiteral, type FunctionLiteral, functionLiteral } from '../ast.js';
 import { type Acquisition, callReceiver, calledMethodName, type ResourceModel } from './model.js';
 import type { ResourceDefinition } from './definition.js';
+
+// Syntax helpers that moved to ast.ts, so the model and recognition can use them without a cycle.
+export { callbackArgumentLiteral, functionLiteral } from '../ast.js';
 
 /*
  * Resources that arrive as a callback's parameter: the callback forms of the drivers
@@ -10,7 +13,6 @@ import type { ResourceDefinition } from './definition.js';
  * are followed, with the resource held from its first line.
  */
 
-type FunctionLiteral = ts.ArrowFunction | ts.FunctionExpression;
 
 /** Which parameters of a callback carry what, for one way of handing a resource to it. */
 export interface ReceivingParameters {
@@ -83,25 +85,6 @@ function parameterSymbol(parameter: ts.ParameterDeclaration | undefined, checker
   return parameter && ts.isIdentifier(parameter.name) ? checker.getSymbolAtLocation(parameter.name) : undefined;
 }
 
-/**
- * The callback written in place among a call's arguments: the last one that is a function —
- * usually the last argument (`pool.connect((err, client, done) => …)`), but not always (knex's
- * `transaction(async (trx) => …, { isolationLevel })`).
- */
-export function callbackArgumentLiteral(call: ts.CallExpression | ts.NewExpression): FunctionLiteral | undefined {
-  const args = call.arguments ?? [];
-  for (let index = args.length - 1; index >= 0; index--) {
-    const literal = functionLiteral(args[index]);
-    if (literal) return literal;
-  }
-  return undefined;
-}
-
-/** The function written in place as `node`, seen through parentheses and casts. */
-export function functionLiteral(node: ts.Expression | undefined): FunctionLiteral | undefined {
-  const value = node && skipOuterExpressions(node);
-  return value && (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) ? value : undefined;
-}
 
 /** `promise.then(…)` called directly on `promise` (seen through parentheses and casts). */
 function thenCallOn(promise: ts.Expression): ts.CallExpression | undefined {

@@ -1,7 +1,7 @@
 import { type TypeOrValueSpecifier, typeMatchesSpecifier } from '@typescript-eslint/type-utils';
 import { isThenableType } from 'ts-api-utils';
 import ts from 'typescript';
-import { enclosingContainer, isTransparentWrapper, skipOuterExpressions } from '../ast.js';
+import { callbackArgumentLiteral, enclosingContainer, isTransparentWrapper, skipOuterExpressions } from '../ast.js';
 import type { FunctionContainer } from '../cfg/index.js';
 import type { CallbackAcquire, ResourceDefinition } from './definition.js';
 import { DEFAULT_RECOGNITION, isUntyped, type Recognition, type RecognitionOptions, Recognizer } from './recognition.js';
@@ -91,11 +91,7 @@ export class ResourceModel {
     if (receiver === undefined || name === undefined || !this.recognizer.mayAcquireUntyped(name)) return false;
     // With a callback written in place, only a form whose callback owns the connection could show
     // it (`getConnection((err, conn) => …)`); a lender's (`transaction(fn)`, `use(fn)`) never does.
-    const withCallback = call.arguments.some((argument) => {
-      const value = skipOuterExpressions(argument);
-      return ts.isArrowFunction(value) || ts.isFunctionExpression(value);
-    });
-    const possible = withCallback
+    const possible = callbackArgumentLiteral(call)
       ? this.definitions.some((definition) => definition.callbacks.some((form) => form.method === name && !form.borrowed))
       : this.definitions.some((definition) => definition.acquire.includes(name));
     return possible && isUntyped(this.checker.getTypeAtLocation(receiver));

@@ -11,7 +11,7 @@
  */
 import { isThenableType } from 'ts-api-utils';
 import ts from 'typescript';
-import { calleeNameNode, enclosingContainer, resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
+import { callbackArgumentLiteral, calleeNameNode, enclosingContainer, resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
 import { fileSyntax } from '../fileSyntax.js';
 import { programDeclaration } from '../programSources.js';
 import type { CallbackAcquire, ResourceDefinition } from './definition.js';
@@ -106,7 +106,7 @@ export class Recognizer {
   /** The callback forms (`pool.getConnection((err, conn) => …)`) of an untyped receiver whose callback releases its parameter. */
   callbackFormsOf(call: ts.CallExpression, name: string, receiver: ts.Expression): RecognisedCallbackForm[] {
     if (!this.untypedAllowed(call) || !this.mayAcquireUntyped(name) || !isUntyped(this.checker.getTypeAtLocation(receiver))) return [];
-    const callback = call.arguments.map((argument) => skipOuterExpressions(argument)).findLast(isFunctionLiteral);
+    const callback = callbackArgumentLiteral(call);
     if (!callback) return [];
     for (const resource of this.definitions) {
       for (const form of resource.callbacks) {
@@ -254,10 +254,6 @@ export function isUntyped(type: ts.Type): boolean {
 
 function isJavaScriptFile(file: ts.SourceFile): boolean {
   return /\.(?:c|m)?jsx?$/i.test(file.fileName);
-}
-
-function isFunctionLiteral(node: ts.Expression): node is ts.ArrowFunction | ts.FunctionExpression {
-  return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
 }
 
 /**
