@@ -122,7 +122,7 @@ let nextListId = 0;
 
 function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: EngineOptions): FileAnalysis {
   const checker = program.getTypeChecker();
-  const model = new ResourceModel(options.resources, program, checker, options.recognition ?? DEFAULT_RECOGNITION);
+  const model = modelFor(program, options);
   const policy = throwPolicyOf(program, options);
   const services: FlowServices = { program, checker, model, summaries: summariesFor(program, policy, options.helpers ?? NO_HELPERS) };
   const failures: Finding[] = [];
@@ -211,6 +211,22 @@ function poolTransactionFindings(sourceFile: ts.SourceFile, model: ResourceModel
 function distinctByNode(findings: readonly Finding[]): Finding[] {
   const seen = new Set<ts.Node>();
   return findings.filter((finding) => !seen.has(finding.node) && seen.add(finding.node));
+}
+
+const modelCaches = new WeakMap<ts.Program, Map<string, ResourceModel>>();
+
+/**
+ * One resource model per program, resource list and recognition options: its answers (which types
+ * are pools, what a receiver's use showed) depend on nothing else, and the files of a program share them.
+ */
+function modelFor(program: ts.Program, options: EngineOptions): ResourceModel {
+  let byOptions = modelCaches.get(program);
+  if (!byOptions) modelCaches.set(program, (byOptions = new Map<string, ResourceModel>()));
+  const recognition = options.recognition ?? DEFAULT_RECOGNITION;
+  const key = `${listId(options.resources)}:${recognition.shape}:${recognition.untyped}`;
+  let model = byOptions.get(key);
+  if (!model) byOptions.set(key, (model = new ResourceModel(options.resources, program, program.getTypeChecker(), recognition)));
+  return model;
 }
 
 const acquirerCaches = new WeakMap<ts.Program, Map<string, AcquirerSummaries>>();

@@ -11,6 +11,7 @@
 import ts from 'typescript';
 import { enclosingContainer, skipOuterExpressions } from './ast.js';
 import type { FunctionContainer } from './cfg/index.js';
+import { fileSyntax } from './fileSyntax.js';
 import { calledMethodName, callReceiver, type ResourceModel } from './resources/model.js';
 import type { ResourceDefinition } from './resources/definition.js';
 import { BEGIN_SQL, sendsSql } from './sql.js';
@@ -57,15 +58,9 @@ export function poolTransactions(sourceFile: ts.SourceFile, model: ResourceModel
   });
 }
 
-/** Calls of a method of one of `names`, in source order. */
+/** Calls of a method of one of `names`, in source order (read off the file's one walk, `fileSyntax`). */
 function callsNamed(sourceFile: ts.SourceFile, names: ReadonlySet<string>): ts.CallExpression[] {
-  const calls: ts.CallExpression[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && names.has(calledMethodName(node) ?? '')) calls.push(node);
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  return calls;
+  return fileSyntax(sourceFile).calls.filter((call): call is ts.CallExpression => ts.isCallExpression(call) && names.has(calledMethodName(call) ?? ''));
 }
 
 function poolQueryCall(call: ts.CallExpression, model: ResourceModel): PoolQueryCall | undefined {

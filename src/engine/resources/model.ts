@@ -56,7 +56,11 @@ export interface Acquisition extends TrackedResource {
  */
 export class ResourceModel {
   private readonly byAcquireName = new Map<string, ResourceDefinition[]>();
-  private readonly matches = new WeakMap<ts.Type, Map<ResourceDefinition, boolean>>();
+  /** Per type and definition: is a type of its hierarchy one of the definition's pools (resources)? */
+  private readonly poolMatches = new WeakMap<ts.Type, Map<ResourceDefinition, boolean>>();
+  private readonly resourceMatches = new WeakMap<ts.Type, Map<ResourceDefinition, boolean>>();
+  /** Per type: the types its matches are decided on (see `hierarchyOf`), walked once for every definition. */
+  private readonly hierarchies = new WeakMap<ts.Type, readonly ts.Type[]>();
   private readonly recognizer: Recognizer;
 
   constructor(
@@ -144,7 +148,7 @@ export class ResourceModel {
 
   /** Whether `expression` is a pool of `definition`, by its type or any base type of it. */
   isPoolOf(expression: ts.Expression, definition: ResourceDefinition): boolean {
-    return this.typeMatches(this.checker.getTypeAtLocation(expression), definition);
+    return this.isPoolType(this.checker.getTypeAtLocation(expression), definition);
   }
 
   /**
@@ -152,8 +156,9 @@ export class ResourceModel {
    * `@vercel/postgres`'s `VercelPool` is a pg `Pool` too), only those naming its nearest type.
    */
   poolDefinitionsOf(expression: ts.Expression, definitions: readonly ResourceDefinition[]): ResourceDefinition[] {
-    const matching = definitions.filter((definition) => this.isPoolOf(expression, definition));
-    return matching.length < 2 ? matching : nearestDefinitions(this.checker.getTypeAtLocation(expression), matching, this.checker, this.program);
+    const type = this.checker.getTypeAtLocation(expression);
+    const matching = definitions.filter((definition) => this.isPoolType(type, definition));
+    return matching.length < 2 ? matching : nearestDefinitions(type, matching, this.checker, this.program);
   }
 
   /**
@@ -175,40 +180,62 @@ export class ResourceModel {
    */
   isResourceOf(expression: ts.Expression, definition: ResourceDefinition): boolean {
     const types = definition.resourceTypes ?? [];
-    return types.length > 0 && this.someTypeInHierarchy(this.checker.getTypeAtLocation(expression), (part) => matchesAny(part, types, this.program));
+    if (types.length === 0) return false;
+    return this.matchesCached(this.resourceMatches, this.checker.getTypeAtLocation(expression), definition, types);
   }
 
-  private typeMatches(type: ts.Type, definition: ResourceDefinition): boolean {
-    let cached = this.matches.get(type);
-    if (!cached) {
-      cached = new Map();
-      this.matches.set(type, cached);
-    }
-    let result = cached.get(definition);
+  private isPoolType(type: ts.Type, definition: ResourceDefinition): boolean {
+    return this.matchesCached(this.poolMatches, type, definition, definition.pools);
+  }
+
+  /** Whether a type of `type`'s hierarchy matches one of `specifiers` (the definition's), remembered per type. */
+  private matchesCached(
+    cache: WeakMap<ts.Type, Map<ResourceDefinition, boolean>>,
+    type: ts.Type,
+    definition: ResourceDefinition,
+    specifiers: readonly TypeOrValueSpecifier[],
+  ): boolean {
+    let byDefinition = cache.get(type);
+    if (!byDefinition) cache.set(type, (byDefinition = new Map()));
+    let result = byDefinition.get(definition);
     if (result === undefined) {
-      result = this.someTypeInHierarchy(type, (part) => matchesAny(part, definition.pools, this.program));
-      cached.set(definition, result);
+      result = this.hierarchyOf(type).some((part) => matchesAny(part, specifiers, this.program));
+      byDefinition.set(definition, result);
     }
     return result;
   }
 
-  /** Walks union and intersection members, type-parameter constraints and base classes. */
-  private someTypeInHierarchy(type: ts.Type, predicate: (type: ts.Type) => boolean, seen = new Set<ts.Type>()): boolean {
-    if (seen.has(type)) return false;
+  /**
+   * The types a match is decided on: `type` itself, or the members of a union or intersection, the
+   * constraint of a type parameter, and the base classes and interfaces of each, transitively. A
+   * receiver is asked about by every definition whose method it names: one walk serves them all.
+   */
+  private hierarchyOf(type: ts.Type): readonly ts.Type[] {
+    let hierarchy = this.hierarchies.get(type);
+    if (!hierarchy) {
+      const found: ts.Type[] = [];
+      this.collectHierarchy(type, found, new Set());
+      this.hierarchies.set(type, (hierarchy = found));
+    }
+    return hierarchy;
+  }
+
+  private collectHierarchy(type: ts.Type, found: ts.Type[], seen: Set<ts.Type>): void {
+    if (seen.has(type)) return;
     seen.add(type);
-    if (type.isUnionOrIntersection()) return type.types.some((part) => this.someTypeInHierarchy(part, predicate, seen));
+    if (type.isUnionOrIntersection()) {
+      for (const part of type.types) this.collectHierarchy(part, found, seen);
+      return;
+    }
     if (type.flags & ts.TypeFlags.TypeParameter) {
       const constraint = this.checker.getBaseConstraintOfType(type);
-      return constraint !== undefined && this.someTypeInHierarchy(constraint, predicate, seen);
+      if (constraint !== undefined) this.collectHierarchy(constraint, found, seen);
+      return;
     }
-    if (predicate(type)) return true;
+    found.push(type);
     const declared = (type as ts.TypeReference).target ?? type;
-    if (!(declared.flags & ts.TypeFlags.Object) || !((declared as ts.ObjectType).objectFlags & ts.ObjectFlags.ClassOrInterface)) {
-      return false;
-    }
-    return this.checker
-      .getBaseTypes(declared)
-      .some((base) => this.someTypeInHierarchy(base, predicate, seen));
+    if (!(declared.flags & ts.TypeFlags.Object) || !((declared as ts.ObjectType).objectFlags & ts.ObjectFlags.ClassOrInterface)) return;
+    for (const base of this.checker.getBaseTypes(declared)) this.collectHierarchy(base, found, seen);
   }
 }
 
