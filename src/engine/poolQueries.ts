@@ -84,7 +84,7 @@ function fateOf(call: ts.CallExpression, settlement: Settlement, program: ts.Pro
     const use = callbackUse(callback, checker);
     if (!use) return { fate };
     // The standard library's `void` callbacks (`forEach`) and timers ignore what they get back.
-    if (use.dropsResult && (use.deferred || isDefaultLibraryCall(use.call, program))) return { fate: 'dropped', droppedBy: use.call };
+    if ((use.deferred || isDefaultLibraryCall(use.call, program)) && use.dropsResult) return { fate: 'dropped', droppedBy: use.call };
     if (!isDefaultLibraryCall(use.call, program)) return { fate };
     fate = settlementOf(use.call, checker);
     inside = use.call;

@@ -124,7 +124,15 @@ export function callbackUse(callback: ts.Expression, checker: ts.TypeChecker): C
   const value = outerValue(callback);
   const call = value.parent;
   if (!ts.isCallExpression(call) || !call.arguments.includes(value)) return undefined;
-  return { call, dropsResult: callbackResultIsVoid(value, checker), deferred: isDeferringCall(call, checker) };
+  // Whether the result is dropped takes the call's overload resolution (the contextual type): asked only when read.
+  let dropsResult: boolean | undefined;
+  return {
+    call,
+    get dropsResult() {
+      return (dropsResult ??= callbackResultIsVoid(value, checker));
+    },
+    deferred: isDeferringCall(call, checker),
+  };
 }
 
 /** `setTimeout(f)`, `process.nextTick(f)`, `emitter.on('x', f)`, `promise.then(f)` left floating. */

@@ -300,7 +300,7 @@ function startedQueries(context: OwnershipContext, ast: ts.Node, state: Ownershi
   if (isQueryOn(context, ast, state) || isHelperQueryOn(context, ast, state)) return [{ query: ast, origin: ast, carriers: new Set() }];
   const started: FloatingQuery[] = [];
   const called = functionLiteralOf(ast.expression, context.checker);
-  if (called && !called.asteriskToken) started.push(...queriesRunBy(context, called, ast, false, state));
+  if (called && !called.asteriskToken) started.push(...queriesRunBy(context, called, ast, () => false, state));
   for (const argument of ast.arguments) {
     const callback = functionLiteralOf(argument, context.checker);
     if (callback) started.push(...queriesInCallback(context, callback, argument, state));
@@ -322,7 +322,7 @@ function queriesInCallback(
 ): FloatingQuery[] {
   const use = callbackUse(passedAs, context.checker);
   if (!use || use.deferred) return [];
-  return queriesRunBy(context, callback, use.call, use.dropsResult, state);
+  return queriesRunBy(context, callback, use.call, () => use.dropsResult, state);
 }
 
 /**
@@ -335,7 +335,7 @@ function queriesRunBy(
   context: OwnershipContext,
   fn: ts.FunctionLikeDeclaration,
   call: ts.CallExpression,
-  dropsResult: boolean,
+  dropsResult: () => boolean,
   state: OwnershipState,
 ): FloatingQuery[] {
   const found: FloatingQuery[] = [];
@@ -343,7 +343,7 @@ function queriesRunBy(
     if (!isQueryOn(context, query, state)) continue;
     const fate = settlementOf(query, context.checker);
     if (fate === 'dropped') found.push({ query, carriers: new Set() });
-    else if ((fate === 'awaited' || fate === 'returned') && dropsResult) found.push({ query, carriers: new Set(), droppedBy: call });
+    else if ((fate === 'awaited' || fate === 'returned') && dropsResult()) found.push({ query, carriers: new Set(), droppedBy: call });
     else if (fate === 'awaited' || fate === 'returned') found.push({ query, origin: call, carriers: new Set() });
   }
   return found;
