@@ -21,6 +21,28 @@ export interface AuditFinding {
   readonly fixable: boolean;
   /** The autofix, when there is one: replacements by character offset in the file as it was read. */
   readonly fix?: AuditFix;
+  /**
+   * The path the message describes, step by step, in the file's order of events: where the
+   * connection was taken, each place the message names (the call that throws, the `return`, the
+   * release that comes too early), and where the path leaves the function. Absent when the
+   * message names no path (a pool transaction, an engine failure).
+   */
+  readonly steps?: readonly AuditPathStep[];
+}
+
+/** What happens at one step of a finding's path. */
+export type AuditPathStepKind = 'acquire' | 'throw' | 'return' | 'release' | 'query' | 'use' | 'escape' | 'exit';
+
+/** One step of a finding's path: a place in the finding's file and what happens there, in the message's words. */
+export interface AuditPathStep {
+  readonly kind: AuditPathStepKind;
+  /** One sentence for a reader of the code: `pool.connect() takes the connection`, `client.query(…) throws`. */
+  readonly message: string;
+  /** 1-based, like the finding's own position; the same file as the finding. */
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
 }
 
 export interface AuditFix {
