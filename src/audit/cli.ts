@@ -23,7 +23,7 @@ import type { AuditReport } from './report.js';
 import { type AuditOptions, RULE_NAMES, runAudit, UsageError } from './run.js';
 
 const USAGE =
-  'Usage: connection-leaks audit [paths…] [--project tsconfig.json] [--format text|json|sarif] [--output FILE] [--fix] [--rules a,b] [--resources FILE] [--shard K/N] [--quiet]\n' +
+  'Usage: connection-leaks audit [paths…] [--project tsconfig.json] [--format text|json|sarif] [--output FILE] [--fix] [--rules a,b] [--resources FILE] [--shard K/N] [--no-suppressions] [--quiet]\n' +
   '       connection-leaks merge report.json… [--format text|json|sarif] [--output FILE]';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -71,6 +71,8 @@ function audit(args: readonly string[], cwd: string): number {
     resources: { type: 'string' },
     shard: { type: 'string' },
     fix: { type: 'boolean', default: false },
+    // Every finding, also those eslint-disable comments and eslint-suppressions.json suppress.
+    'no-suppressions': { type: 'boolean', default: false },
   });
   const format = formatOf(values.format);
   const project = path.resolve(cwd, values.project ?? 'tsconfig.json');
@@ -88,6 +90,7 @@ function audit(args: readonly string[], cwd: string): number {
     ...(configuration ? { configuration } : {}),
     version: plugin.meta.version,
     ...(shard ? { shard } : {}),
+    ...(values['no-suppressions'] ? { suppressions: false } : {}),
   };
   let report = withProgress((onFile) => runAudit({ ...options, onFile }));
   if (values.fix) {

@@ -42,6 +42,10 @@ function mergeJson(reports: readonly AuditReport[]): AuditReport {
     acquisitions: reports.flatMap((report) => report.acquisitions).sort(byPlace),
     // Reports of an earlier version have none.
     unrecognised: reports.flatMap((report) => report.unrecognised ?? []).sort(byPlace),
+    // Summed over the shards that applied suppressions (absent when none did).
+    ...(reports.some((report) => report.suppressed)
+      ? { suppressed: { inline: reports.reduce((sum, report) => sum + (report.suppressed?.inline ?? 0), 0), file: reports.reduce((sum, report) => sum + (report.suppressed?.file ?? 0), 0) } }
+      : {}),
   };
 }
 

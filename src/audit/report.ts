@@ -81,6 +81,18 @@ export interface AuditReport {
   readonly acquisitions: readonly AcquisitionSite[];
   /** Where the audit was blind: calls that may acquire, on receivers with no type (see `UnrecognisedCall`). */
   readonly unrecognised: readonly UnrecognisedCall[];
+  /**
+   * How many findings were left out of `findings` because ESLint would not report them: `inline`
+   * under `eslint-disable` comments, `file` by `eslint-suppressions.json`. Present whenever
+   * suppressions were applied (absent with `--no-suppressions`, and in reports of earlier versions).
+   */
+  readonly suppressed?: AuditSuppressed;
+}
+
+/** The findings suppressions took, by kind (see `AuditReport.suppressed`). */
+export interface AuditSuppressed {
+  readonly inline: number;
+  readonly file: number;
 }
 
 /**

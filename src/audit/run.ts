@@ -18,6 +18,7 @@ import {
 import { DEFAULT_CONFIGURATION, type PluginConfiguration } from '../config/resources.js';
 import { loadProject } from './project.js';
 import { type AcquisitionSite, type AuditFinding, type AuditReport, byPlace, outcomeOf, SCHEMA_VERSION, type UnrecognisedCall } from './report.js';
+import { loadBulkSuppressions, suppressFindings } from './suppressions.js';
 
 export const RULE_NAMES: readonly RuleName[] = [
   'no-leaked-connection',
@@ -43,6 +44,11 @@ export interface AuditOptions {
   readonly version: string;
   /** Called after each file, for a progress display. */
   readonly onFile?: (done: number, total: number, file: string) => void;
+  /**
+   * Leave out what ESLint does not report (the default): findings under `eslint-disable` comments,
+   * and those `eslint-suppressions.json` in `root` suppresses (see suppressions.ts). `false`: all of them.
+   */
+  readonly suppressions?: boolean;
 }
 
 /** A mistake in how the audit was asked for: printed as one line, exit code 2. */
@@ -66,6 +72,9 @@ const TEMPLATES: Record<string, string> = {
  * writes nothing.
  */
 export function runAudit(options: AuditOptions): AuditReport {
+  const suppressing = options.suppressions !== false;
+  const bulk = suppressing ? loadBulkSuppressions(options.root, (message) => new UsageError(message)) : undefined;
+  const suppressed = { inline: 0, file: 0 };
   const { program } = loadProject(options.project);
   const files = program
     .getSourceFiles()
@@ -81,14 +90,19 @@ export function runAudit(options: AuditOptions): AuditReport {
     // The rules' defaults: the inferred throw model.
     const analysis = analyzeSourceFile(file, program, { throwModel: 'inferred', resources, nonThrowing, recognition, helpers });
     const seen = new Set<string>();
+    const fileFindings: AuditFinding[] = [];
     for (const finding of analysis.findings) {
       if (!options.rules.includes(finding.rule)) continue;
       // Engine failures are reported once per place, as the ESLint rules do.
       const key = finding.messageId === 'analysisFailed' ? `failed:${finding.node.pos}` : `${finding.rule}:${finding.node.pos}:${finding.messageId}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      findings.push(toAuditFinding(finding, file, options.root));
+      fileFindings.push(toAuditFinding(finding, file, options.root));
     }
+    const shown = suppressing ? suppressFindings(fileFindings, file, bulk) : { findings: fileFindings, inline: 0, file: 0 };
+    findings.push(...shown.findings);
+    suppressed.inline += shown.inline;
+    suppressed.file += shown.file;
     for (const verdict of analysis.verdicts) {
       acquisitions.push({
         // As the messages call it: `pg`, `pg-like` (recognised by its shape), `untyped`.
@@ -113,6 +127,7 @@ export function runAudit(options: AuditOptions): AuditReport {
     findings: findings.sort(byPlace),
     acquisitions: acquisitions.sort(byPlace),
     unrecognised: unrecognised.sort(byPlace),
+    ...(suppressing ? { suppressed } : {}),
   };
 }
 

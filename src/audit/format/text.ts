@@ -48,7 +48,20 @@ export function formatText(report: AuditReport, root: string, style: TextStyle):
       (fixable > 0 ? ` (${fixable} fixable with --fix)` : '') +
       '.',
   );
+  out.push(...suppressedLine(report));
   return `${out.join('\n')}\n`;
+}
+
+/** How many findings ESLint's suppressions left out, by kind, and how to see them; nothing when none. */
+function suppressedLine(report: AuditReport): string[] {
+  const { inline = 0, file = 0 } = report.suppressed ?? {};
+  if (inline + file === 0) return [];
+  const kinds = [
+    ...(inline > 0 ? [`${inline} by eslint-disable comments`] : []),
+    ...(file > 0 ? [`${file} by eslint-suppressions.json`] : []),
+  ];
+  const count = inline + file;
+  return [`${count} finding${count === 1 ? '' : 's'} suppressed as in ESLint: ${kinds.join(', ')} (--no-suppressions shows ${count === 1 ? 'it' : 'them'}).`];
 }
 
 /**
