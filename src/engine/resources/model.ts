@@ -196,7 +196,7 @@ export class ResourceModel {
     specifiers: readonly TypeOrValueSpecifier[],
   ): boolean {
     let byDefinition = cache.get(type);
-    if (!byDefinition) cache.set(type, (byDefinition = new Map()));
+    if (!byDefinition) cache.set(type, (byDefinition = new Map<ResourceDefinition, boolean>()));
     let result = byDefinition.get(definition);
     if (result === undefined) {
       result = this.hierarchyOf(type).some((part) => matchesAny(part, specifiers, this.program));
