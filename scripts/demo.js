@@ -1,6 +1,7 @@
 // Audits the demo service in fixtures/demo with the built command line, the way a team would run
 // `npx connection-leaks audit` after an outage, and prints the report. Run with `npm run demo`
-// (which builds first).
+// (which builds first). The audit inherits this terminal, so its progress line (loading, then
+// files analysed) shows on standard error as it would for a user; on a pipe it prints none.
 //
 // Exit code: 0 when the audit ran and found the demo's deliberate problems (its own exit code is
 // 1, "findings"); 1 when it found nothing (the plugin would be broken) or could not run.

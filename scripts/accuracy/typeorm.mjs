@@ -1,4 +1,4 @@
-// Accuracy harness: runs the plugin's three rules over real code — typeorm, as installed in
+// Accuracy harness: runs three of the plugin's rules (RULES below) over real code — typeorm, as installed in
 // node_modules — through ESLint's Node API with type information, and prints what they found.
 //
 //   npm run accuracy:typeorm                                   (builds, then the compiled corpus)

@@ -1,45 +1,55 @@
 #!/usr/bin/env node
 /**
  * `connection-leaks audit`: every place a codebase takes a connection, and which ones can leak,
- * through the same engine as the ESLint rules, on the program the project's own TypeScript builds
- * from its tsconfig. See docs/audit.md.
+ * through the same engine as the ESLint rules, on the programs the project's own TypeScript builds
+ * from its tsconfig and those it references. This module reads the command line and prints; its
+ * parts are in their own modules: the arguments (args.ts) and the help (help.ts), the progress
+ * line (progress.ts), `--output` (output.ts). See docs/audit.md.
  */
 // First: a TypeScript without the compiler API is one line and exit code 2, before any analysis module loads.
 import './exitOnUnsupportedTypeScript.js';
-import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { SingleBar } from 'cli-progress';
+import { closest } from '../config/errors.js';
 import { ConfigError, configurationFromConfig, type PluginConfiguration } from '../config/resources.js';
 import type { RuleName } from '../engine/index.js';
 import plugin from '../index.js';
+import { asksFor, HELP_FLAGS, parseOptions, type OptionTable, VERSION_FLAGS } from './args.js';
 import { applyAutofixes, MAX_FIX_PASSES } from './fix.js';
 import { formatSarif } from './format/sarif.js';
 import { formatText } from './format/text.js';
+import { auditHelp, commandHelp, mergeHelp } from './help.js';
 import { mergeReports } from './merge.js';
-import { ProjectError } from './project.js';
+import { checkOutput, writeOutput } from './output.js';
+import { createProgress, showsProgress } from './progress.js';
+import { ProjectError, tsconfigAt } from './project.js';
 import type { AuditReport } from './report.js';
 import { type AuditOptions, RULE_NAMES, runAudit, UsageError } from './run.js';
-
-const USAGE =
-  'Usage: connection-leaks audit [paths…] [--project tsconfig.json] [--format text|json|sarif] [--output FILE] [--fix] [--rules a,b] [--resources FILE] [--shard K/N] [--no-suppressions] [--quiet]\n' +
-  '       connection-leaks merge report.json… [--format text|json|sarif] [--output FILE]';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
-/** Runs the command line; returns the exit code: 0 nothing found, 1 findings, 2 usage or configuration error. */
+const COMMANDS = ['audit', 'merge'] as const;
+
+/** Runs the command line; returns the exit code: 0 nothing found, 1 findings or parsing errors, 2 usage or configuration error. */
 export function main(argv: readonly string[], cwd = process.cwd()): number {
   try {
     const [command, ...rest] = argv;
-    if (command === '--help' || command === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    if (command === 'audit') return audit(rest, cwd);
-    if (command === 'merge') return merge(rest, cwd);
-    throw new UsageError(command ? `unknown command '${command}'. ${USAGE}` : USAGE);
+    const help = { formats: FORMATS, rules: RULE_NAMES };
+    if (command === undefined) throw new UsageError("no command: use 'connection-leaks audit' or 'connection-leaks merge'; see connection-leaks --help");
+    if (HELP_FLAGS.includes(command)) return print(commandHelp());
+    if (VERSION_FLAGS.includes(command) || (command === 'audit' && asksFor(rest, VERSION_FLAGS))) return print(plugin.meta.version);
+    if (command === 'audit') return asksFor(rest, HELP_FLAGS) ? print(auditHelp(help)) : audit(rest, cwd);
+    if (command === 'merge') return asksFor(rest, HELP_FLAGS) ? print(mergeHelp(help)) : merge(rest, cwd);
+    const suggestion = closest(command, COMMANDS);
+    throw new UsageError(
+      command.startsWith('-')
+        ? `unknown option '${command}': a command comes first (${COMMANDS.join(', ')}); see connection-leaks --help`
+        : suggestion
+          ? `unknown command '${command}'; did you mean '${suggestion}'?`
+          : `unknown command '${command}'; commands: ${COMMANDS.join(', ')} (see connection-leaks --help)`,
+    );
   } catch (error) {
     if (error instanceof UsageError || error instanceof ProjectError) {
       process.stderr.write(`connection-leaks: ${error.message}\n`);
@@ -49,12 +59,14 @@ export function main(argv: readonly string[], cwd = process.cwd()): number {
   }
 }
 
-function parse<Options extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: Options) {
-  try {
-    return parseArgs({ args: [...args], allowPositionals: true, strict: true, options });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}. ${USAGE}`);
-  }
+/** Prints a help or the version on standard output: exit code 0. */
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}
+
+function parse<Options extends OptionTable>(command: (typeof COMMANDS)[number], args: readonly string[], options: Options) {
+  return parseOptions(args, options, `see connection-leaks ${command} --help`);
 }
 
 const OUTPUT_OPTIONS = {
@@ -64,7 +76,7 @@ const OUTPUT_OPTIONS = {
 } as const;
 
 function audit(args: readonly string[], cwd: string): number {
-  const { values, positionals } = parse(args, {
+  const { values, positionals } = parse('audit', args, {
     ...OUTPUT_OPTIONS,
     project: { type: 'string', short: 'p' },
     rules: { type: 'string' },
@@ -75,13 +87,13 @@ function audit(args: readonly string[], cwd: string): number {
     'no-suppressions': { type: 'boolean', default: false },
   });
   const format = formatOf(values.format);
-  const project = path.resolve(cwd, values.project ?? 'tsconfig.json');
-  if (!existsSync(project)) throw new UsageError(`no tsconfig at ${path.relative(cwd, project) || project}; point --project at one`);
+  const project = projectOf(values.project, cwd);
   for (const selected of positionals) {
     if (!existsSync(path.resolve(cwd, selected))) throw new UsageError(`no such file or directory: ${selected}`);
   }
   const shard = parseShard(values.shard);
   const configuration = values.resources === undefined ? undefined : loadConfiguration(values.resources, cwd);
+  if (values.output !== undefined) checkOutput(values.output, cwd);
   const options: AuditOptions = {
     project,
     root: cwd,
@@ -92,34 +104,53 @@ function audit(args: readonly string[], cwd: string): number {
     ...(shard ? { shard } : {}),
     ...(values['no-suppressions'] ? { suppressions: false } : {}),
   };
-  let report = withProgress((onFile) => runAudit({ ...options, onFile }));
+  let report = auditWithProgress(options, values.quiet, cwd);
   if (values.fix) {
     const changed = new Set<string>();
     for (let pass = 0; pass < MAX_FIX_PASSES && report.findings.some((finding) => finding.fix); pass++) {
       for (const file of applyAutofixes(report, cwd)) changed.add(file);
-      report = withProgress((onFile) => runAudit({ ...options, onFile }));
+      report = auditWithProgress(options, values.quiet, cwd);
     }
     process.stderr.write(`connection-leaks: --fix changed ${changed.size} file${changed.size === 1 ? '' : 's'}${changed.size > 0 ? `: ${[...changed].sort().join(', ')}` : ''}\n`);
   }
   write(report, format, cwd, values.output, values.quiet);
-  return report.findings.length > 0 ? 1 : 0;
+  return hasProblems(report) ? 1 : 0;
+}
+
+/** Findings, or files that could not be parsed (which ESLint reports as errors too): exit code 1. */
+function hasProblems(report: AuditReport): boolean {
+  return report.findings.length > 0 || (report.parseErrors ?? []).length > 0;
+}
+
+/**
+ * The tsconfig `--project` names, as `tsc -p` reads it: a file, or a directory with a
+ * tsconfig.json (default: the current directory's).
+ */
+function projectOf(project: string | undefined, cwd: string): string {
+  const given = path.resolve(cwd, project ?? 'tsconfig.json');
+  const found = tsconfigAt(given);
+  if (found) return found;
+  const shown = path.relative(cwd, given) || '.';
+  if (existsSync(given) && statSync(given).isDirectory()) throw new UsageError(`no tsconfig.json in ${shown}; point --project at a tsconfig or a directory with one`);
+  throw new UsageError(`no tsconfig at ${shown}; point --project at one`);
 }
 
 function merge(args: readonly string[], cwd: string): number {
-  const { values, positionals } = parse(args, OUTPUT_OPTIONS);
+  const { values, positionals } = parse('merge', args, OUTPUT_OPTIONS);
   const format = formatOf(values.format);
-  const merged = mergeReports(positionals.map((file) => path.resolve(cwd, file)));
+  if (values.output !== undefined) checkOutput(values.output, cwd);
+  const merged = mergeReports(positionals, cwd);
   if (merged.kind === 'sarif') {
     if (format !== 'sarif') throw new UsageError('SARIF reports merge into SARIF only: add --format sarif');
     emit(`${JSON.stringify(merged.log, null, 2)}\n`, cwd, values.output);
     return merged.log.runs.some((run) => (run.results ?? []).length > 0) ? 1 : 0;
   }
   write(merged.report, format, cwd, values.output, values.quiet);
-  return merged.report.findings.length > 0 ? 1 : 0;
+  return hasProblems(merged.report) ? 1 : 0;
 }
 
 function write(report: AuditReport, format: Format, cwd: string, output: string | undefined, quiet: boolean): void {
-  if (quiet && report.findings.length === 0 && !output) return;
+  if (quiet && !hasProblems(report) && !output) return;
   const text =
     format === 'json'
       ? `${JSON.stringify(report, null, 2)}\n`
@@ -130,7 +161,7 @@ function write(report: AuditReport, format: Format, cwd: string, output: string 
 }
 
 function emit(text: string, cwd: string, output: string | undefined): void {
-  if (output) writeFileSync(path.resolve(cwd, output), text);
+  if (output) writeOutput(output, cwd, text);
   else process.stdout.write(text);
 }
 
@@ -147,19 +178,22 @@ function parseShard(value: string | undefined): { index: number; count: number }
   return { index, count };
 }
 
-/** A progress bar on stderr when it is a terminal (files done / total, current file); nothing otherwise. */
-function withProgress<T>(work: (onFile: (done: number, total: number, file: string) => void) => T): T {
-  if (process.stderr.isTTY !== true) return work(() => {});
-  const bar = new SingleBar({ stream: process.stderr, format: 'connection-leaks audit [{bar}] {value}/{total} {file}', clearOnComplete: true, hideCursor: true });
-  let started = false;
+/**
+ * `runAudit` with the progress line on standard error (progress.ts): on a terminal only, and not
+ * with --quiet; its first frame before anything is read, erased before anything else is printed.
+ */
+function auditWithProgress(options: AuditOptions, quiet: boolean, cwd: string): AuditReport {
+  const progress = createProgress(process.stderr, showsProgress(process.stderr, quiet));
+  const shown = (file: string): string => path.relative(cwd, file) || file;
+  progress.start(shown(options.project));
   try {
-    return work((done, total, file) => {
-      if (!started) bar.start(total, 0, { file });
-      started = true;
-      bar.update(done, { file });
+    return runAudit({
+      ...options,
+      onLoad: { onProgram: (file, index, count) => progress.loading(shown(file), index, count), onFileRead: () => progress.fileRead() },
+      onFile: (done, total, file) => progress.analysing(done, total, file),
     });
   } finally {
-    bar.stop();
+    progress.stop();
   }
 }
 

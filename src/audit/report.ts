@@ -87,6 +87,30 @@ export interface AuditReport {
    * suppressions were applied (absent with `--no-suppressions`, and in reports of earlier versions).
    */
   readonly suppressed?: AuditSuppressed;
+  /**
+   * The files that could not be parsed, one error each, as ESLint reports them (`Parsing error: …`):
+   * they were not analysed. Always present in reports of this version (absent in earlier ones).
+   */
+  readonly parseErrors?: readonly AuditParseError[];
+  /** Which shard of the project's files this report covers (`--shard K/N`); absent for the whole audit. */
+  readonly shard?: AuditShard;
+}
+
+/** A file with a syntax error, where ESLint reports its fatal `Parsing error: …` message (see parseError.ts). */
+export interface AuditParseError {
+  /** Relative to the audit's root, with `/` separators. */
+  readonly file: string;
+  /** 1-based: where TypeScript's parser found the first error. */
+  readonly line: number;
+  readonly column: number;
+  /** `Parsing error: ` and TypeScript's message, as ESLint prints it. */
+  readonly message: string;
+}
+
+/** Shard `index` (1-based) of `count`: every `count`-th file of the sorted list, from the `index`-th. */
+export interface AuditShard {
+  readonly index: number;
+  readonly count: number;
 }
 
 /** The findings suppressions took, by kind (see `AuditReport.suppressed`). */

@@ -16,8 +16,11 @@ import {
   type RuleName,
 } from '../engine/index.js';
 import { DEFAULT_CONFIGURATION, type PluginConfiguration } from '../config/resources.js';
-import { loadProject } from './project.js';
-import { type AcquisitionSite, type AuditFinding, type AuditReport, byPlace, outcomeOf, SCHEMA_VERSION, type UnrecognisedCall } from './report.js';
+import { UsageError } from './errors.js';
+import { auditedFiles } from './files.js';
+import { parseErrorOf } from './parseError.js';
+import { type LoadHooks, loadProjects } from './project.js';
+import { type AcquisitionSite, type AuditFinding, type AuditParseError, type AuditReport, byPlace, outcomeOf, SCHEMA_VERSION, type UnrecognisedCall } from './report.js';
 import { loadBulkSuppressions, suppressFindings } from './suppressions.js';
 
 export const RULE_NAMES: readonly RuleName[] = [
@@ -42,8 +45,10 @@ export interface AuditOptions {
   /** Only the files of shard `index` (1-based) of `count`, for CI jobs that split one audit. */
   readonly shard?: { readonly index: number; readonly count: number };
   readonly version: string;
-  /** Called after each file, for a progress display. */
+  /** Called before and after each file (`done` files analysed, of `total`), for a progress display. */
   readonly onFile?: (done: number, total: number, file: string) => void;
+  /** Called while the projects load, for a progress display (see `LoadHooks`). */
+  readonly onLoad?: LoadHooks;
   /**
    * Leave out what ESLint does not report (the default): findings under `eslint-disable` comments,
    * and those `eslint-suppressions.json` in `root` suppresses (see suppressions.ts). `false`: all of them.
@@ -51,10 +56,7 @@ export interface AuditOptions {
   readonly suppressions?: boolean;
 }
 
-/** A mistake in how the audit was asked for: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError } from './errors.js';
 
 const TEMPLATES: Record<string, string> = {
   ...noLeakedConnectionMessages,
@@ -67,26 +69,30 @@ const TEMPLATES: Record<string, string> = {
 };
 
 /**
- * Loads the project with its own TypeScript (`loadProject`) and runs the engine on each of its
- * files (the engine only builds graphs for functions that acquire). Never runs the audited code;
- * writes nothing.
+ * Loads the project and those it references with its own TypeScript (`loadProjects`) and runs the
+ * engine on each of their files (the engine only builds graphs for functions that acquire).
+ * Never runs the audited code; writes nothing.
  */
 export function runAudit(options: AuditOptions): AuditReport {
   const suppressing = options.suppressions !== false;
   const bulk = suppressing ? loadBulkSuppressions(options.root, (message) => new UsageError(message)) : undefined;
   const suppressed = { inline: 0, file: 0 };
-  const { program } = loadProject(options.project);
-  const files = program
-    .getSourceFiles()
-    .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && isSelected(file.fileName, options))
-    .sort((a, b) => (relative(options.root, a.fileName) < relative(options.root, b.fileName) ? -1 : 1))
-    // Round-robin over the sorted paths: deterministic, and shards of similar size.
-    .filter((_, index) => !options.shard || index % options.shard.count === options.shard.index - 1);
+  // The tsconfig and the projects it references, each file once, in its own project's program (files.ts).
+  const files = auditedFiles(loadProjects(options.project, options.onLoad), options);
   const { resources, nonThrowing, recognition, helpers } = options.configuration ?? DEFAULT_CONFIGURATION;
   const findings: AuditFinding[] = [];
   const acquisitions: AcquisitionSite[] = [];
   const unrecognised: UnrecognisedCall[] = [];
-  files.forEach((file, index) => {
+  const parseErrors: AuditParseError[] = [];
+  files.forEach(({ file, program, name }, index) => {
+    options.onFile?.(index, files.length, name);
+    // A file ESLint cannot parse is one parsing error, and not analysed (parseError.ts).
+    const parseError = parseErrorOf(file, program, name);
+    if (parseError) {
+      parseErrors.push(parseError);
+      options.onFile?.(index + 1, files.length, name);
+      return;
+    }
     // The rules' defaults: the inferred throw model.
     const analysis = analyzeSourceFile(file, program, { throwModel: 'inferred', resources, nonThrowing, recognition, helpers });
     const seen = new Set<string>();
@@ -128,16 +134,9 @@ export function runAudit(options: AuditOptions): AuditReport {
     acquisitions: acquisitions.sort(byPlace),
     unrecognised: unrecognised.sort(byPlace),
     ...(suppressing ? { suppressed } : {}),
+    parseErrors: parseErrors.sort(byPlace),
+    ...(options.shard ? { shard: { index: options.shard.index, count: options.shard.count } } : {}),
   };
-}
-
-function isSelected(fileName: string, options: AuditOptions): boolean {
-  if (options.paths.length === 0) return true;
-  const file = path.resolve(fileName);
-  return options.paths.some((selected) => {
-    const wanted = path.resolve(options.root, selected);
-    return file === wanted || file.startsWith(`${wanted}${path.sep}`);
-  });
 }
 
 function toAuditFinding(finding: Finding, file: ts.SourceFile, root: string): AuditFinding {

@@ -247,7 +247,7 @@ function unknownKey(key: string, known: readonly string[]): string {
 }
 
 /** The known key a misspelt one most likely meant: same letters in another case, or a couple of edits away. */
-function closest(key: string, known: readonly string[]): string | undefined {
+export function closest(key: string, known: readonly string[]): string | undefined {
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
     const distance = editDistance(key.toLowerCase(), name.toLowerCase());

@@ -3,7 +3,7 @@
  * `npm run build` (as `npm test` does).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -151,7 +151,7 @@ describe('connection-leaks audit', () => {
     }
     const unknownCommand = spawnSync(process.execPath, [cli, 'scan'], { cwd: demo, encoding: 'utf8' });
     expect(unknownCommand.status).toBe(2);
-    expect(unknownCommand.stderr).toMatch(/^connection-leaks: unknown command 'scan'\. Usage: connection-leaks audit/);
+    expect(unknownCommand.stderr).toBe("connection-leaks: unknown command 'scan'; commands: audit, merge (see connection-leaks --help)\n");
   });
 
   it('sarif: validates against the official SARIF 2.1.0 schema, with rule metadata, relative URIs and the autofix as a fix', () => {
@@ -383,6 +383,237 @@ describe('nonThrowing, in the --resources file and in ESLint settings alike', ()
       expect(audit(project, '--resources', bad)).toEqual({ code: 2, stdout: '', stderr: `connection-leaks: --resources ${bad}: nonThrowing[0]: missing required key "package"\n` });
     } finally {
       rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A mistake: exit code 2, nothing on standard output, one line on standard error (`line`), no stack trace. */
+function expectOneLine(result: { code: number | null; stdout: string; stderr: string }, line: string): void {
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  expect(result).toEqual({ code: 2, stdout: '', stderr: `connection-leaks: ${line}\n` });
+}
+
+/** A project in a temporary directory, from its files' text by path; removed after `use`. */
+function withProject(files: Record<string, string>, use: (directory: string) => void): void {
+  const directory = mkdtempSync(path.join(tmpdir(), 'connection-leaks-project-'));
+  try {
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(directory, file)), { recursive: true });
+      writeFileSync(path.join(directory, file), text);
+    }
+    use(directory);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+const run = (cwd: string, ...args: string[]) => {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+};
+
+const someSource = { 'src/a.ts': 'export const a = 1;\n' };
+
+describe('connection-leaks audit: each mistake is one line, exit code 2, no stack trace', () => {
+  it('--project DIR reads DIR/tsconfig.json, as tsc -p does; a directory without one is one line', () => {
+    expect(jsonAudit(demo, '-p', '.')).toEqual(jsonAudit(demo));
+    expectOneLine(audit(demo, '--project', 'src'), 'no tsconfig.json in src; point --project at a tsconfig or a directory with one');
+  });
+
+  it("a tsconfig with a JSON error, its own or a referenced project's: file:line:column and tsc's text", () => {
+    withProject({ 'tsconfig.json': '{\n  "include": ["src"\n}\n', ...someSource }, (directory) => {
+      expectOneLine(audit(directory), "tsconfig.json:3:1: TS1005: ',' expected.");
+    });
+    withProject({ 'tsconfig.json': JSON.stringify({ files: [], references: [{ path: './a' }] }), 'a/tsconfig.json': '{\n  "compilerOptions": { "composite": true,, },\n  "include": ["src"]\n}\n' }, (directory) => {
+      expectOneLine(audit(directory), 'a/tsconfig.json:2:42: TS1136: Property assignment expected.');
+    });
+  });
+
+  it('an `extends` that is missing is an error, as in tsc (TS5083); so is a reference to no tsconfig', () => {
+    withProject({ 'tsconfig.json': JSON.stringify({ extends: './missing.json', include: ['src'] }), ...someSource }, (directory) => {
+      expectOneLine(audit(directory), `tsconfig.json: TS5083: Cannot read file '${path.join(directory, 'missing.json')}'.`);
+    });
+    withProject({ 'tsconfig.json': JSON.stringify({ files: [], references: [{ path: './packages/c' }] }) }, (directory) => {
+      expectOneLine(audit(directory), 'tsconfig.json: references: no tsconfig at packages/c/tsconfig.json');
+    });
+  });
+
+  it('no file to audit says why: a project without inputs, a path not of the project, outside it, or without any of its files', () => {
+    withProject({ 'tsconfig.json': JSON.stringify({ compilerOptions: { types: [] }, include: ['src'] }), 'docs/README.md': '' }, (directory) => {
+      expectOneLine(
+        audit(directory),
+        `no files to audit: tsconfig.json: TS18003: No inputs were found in config file '${path.join(directory, 'tsconfig.json')}'. Specified 'include' paths were '["src"]' and 'exclude' paths were '[]'.`,
+      );
+    });
+    withProject({ 'tsconfig.json': JSON.stringify({ files: [], references: [{ path: './a' }] }), 'a/tsconfig.json': JSON.stringify({ compilerOptions: { composite: true }, include: ['src'] }) }, (directory) => {
+      expectOneLine(audit(directory), 'no files to audit: tsconfig.json and the project it references have no source files (their include and files match none, or only declaration files)');
+    });
+    expectOneLine(audit(demo, 'tsconfig.json'), 'tsconfig.json is not a file of the project: not in the include or files of tsconfig.json');
+    expectOneLine(audit(demo, '../audit-clean'), '../audit-clean is outside the project: outside the directory of tsconfig.json, and none of its files is there');
+    withProject({ 'tsconfig.json': JSON.stringify({ compilerOptions: { types: [] }, include: ['src'] }), ...someSource, 'docs/README.md': '' }, (directory) => {
+      expectOneLine(audit(directory, 'docs'), 'no file of the project tsconfig.json is under docs');
+    });
+  });
+
+  it('--output into a directory that does not exist creates it; --output naming a directory, or under a file, is one line before the audit runs', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'connection-leaks-output-'));
+    try {
+      const output = path.join(directory, 'reports/ci/audit.json');
+      expect(audit(demo, '--format', 'json', '--output', output)).toEqual({ code: 1, stdout: '', stderr: '' });
+      expect((JSON.parse(readFileSync(output, 'utf8')) as JsonReport).findings).toHaveLength(8);
+      expectOneLine(audit(demo, '--output', directory), `--output ${directory}: is a directory; name a file`);
+      expectOneLine(audit(demo, '--output', 'tsconfig.json/report.json'), '--output tsconfig.json/report.json: tsconfig.json is not a directory');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it("an unknown option gets a did-you-mean, not Node's parseArgs text; so does a missing or unwanted value", () => {
+    expectOneLine(audit(demo, '--formt', 'json'), "unknown option '--formt'; did you mean '--format'?");
+    expectOneLine(audit(demo, '--no-supressions'), "unknown option '--no-supressions'; did you mean '--no-suppressions'?");
+    expectOneLine(audit(demo, '-x'), "unknown option '-x'; see connection-leaks audit --help");
+    expectOneLine(audit(demo, '--format'), "option '--format' needs a value; see connection-leaks audit --help");
+    expectOneLine(audit(demo, '--fix=yes'), "option '--fix' takes no value; see connection-leaks audit --help");
+    expectOneLine(run(demo, 'merge', 'a.json', '--outptu', 'b.json'), "unknown option '--outptu'; did you mean '--output'?");
+    expectOneLine(run(demo, '--formt'), "unknown option '--formt': a command comes first (audit, merge); see connection-leaks --help");
+    expectOneLine(run(demo, 'audt'), "unknown command 'audt'; did you mean 'audit'?");
+    expectOneLine(run(demo), "no command: use 'connection-leaks audit' or 'connection-leaks merge'; see connection-leaks --help");
+  });
+});
+
+describe('connection-leaks --help and --version', () => {
+  it('--help, -h, audit --help and merge --help print their usage on standard output, exit 0; --version and -v the version', () => {
+    for (const args of [['--help'], ['-h']]) {
+      const { code, stdout, stderr } = run(demo, ...args);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout).toMatch(/^Usage: connection-leaks audit \[paths…\] \[options\]\n {7}connection-leaks merge report… \[options\]\n/);
+    }
+    for (const args of [['audit', '--help'], ['audit', 'src', '-h', '--formt']]) {
+      const { code, stdout, stderr } = run(demo, ...args);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout).toMatch(/^Usage: connection-leaks audit \[paths…\] \[options\]\n/);
+      // Every rule of the plugin, and every format.
+      expect(stdout).toContain(`--rules a,b             only these rules (default: all ${Object.keys(plugin.rules).length}: ${Object.keys(plugin.rules).join(', ')})`);
+      expect(stdout).toContain('the report\'s format: text, json, sarif');
+    }
+    const mergeHelp = run(demo, 'merge', '--help');
+    expect(mergeHelp.code).toBe(0);
+    expect(mergeHelp.stdout).toMatch(/^Usage: connection-leaks merge report… \[options\]\n/);
+    for (const args of [['--version'], ['-v'], ['audit', '--version']]) expect(run(demo, ...args)).toEqual({ code: 0, stdout: `${plugin.meta.version}\n`, stderr: '' });
+  });
+});
+
+describe('connection-leaks merge refuses reports that are not the shards of one audit', () => {
+  it('the same shard twice, shards of another N, a whole audit, a missing shard, another version or project: one line, exit 2', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'connection-leaks-merge-'));
+    try {
+      const report = (name: string, cwd: string, ...args: string[]): string => {
+        expect(run(cwd, 'audit', '--output', path.join(directory, name), ...args).code).toBe(1);
+        return name;
+      };
+      const first = report('shard-1.json', demo, '--format', 'json', '--shard', '1/2');
+      const second = report('shard-2.json', demo, '--format', 'json', '--shard', '2/2');
+      const ofThree = report('shard-1-of-3.json', demo, '--format', 'json', '--shard', '1/3');
+      const whole = report('whole.json', demo, '--format', 'json');
+      const otherProject = report('other-project.json', repo, '--format', 'json', '--shard', '2/2', '--project', 'fixtures/demo');
+      const sarif = report('shard-1.sarif', demo, '--format', 'sarif', '--shard', '1/2');
+      const recorded = JSON.parse(readFileSync(path.join(directory, second), 'utf8')) as { tool: { version: string } };
+      writeFileSync(path.join(directory, 'older.json'), JSON.stringify({ ...recorded, tool: { ...recorded.tool, version: '0.0.9' } }));
+      const cases: [string[], string][] = [
+        [[first, first], `${first} and ${first} are both shard 1/2: merge each shard once`],
+        [[first, ofThree], `${first} is shard 1/2 but ${ofThree} is shard 1/3: merge the shards of one --shard K/N`],
+        [[whole, first], `${whole} is the whole audit (no --shard) and ${first} is shard 1/2: merge the shards of one audit`],
+        [[first], 'shard 2/2 missing: merge every shard of the audit'],
+        [[first, 'older.json'], `${first} and older.json come from different versions of connection-leaks (${plugin.meta.version}, 0.0.9): merge the shards of one audit`],
+        [[first, otherProject], `${first} and ${otherProject} are audits of different projects (tsconfig.json, fixtures/demo/tsconfig.json): merge the shards of one audit`],
+        [[sarif, sarif], `${sarif} and ${sarif} are both shard 1/2: merge each shard once`],
+      ];
+      for (const [reports, line] of cases) expectOneLine(run(directory, 'merge', ...reports, '--format', reports[0]!.endsWith('.sarif') ? 'sarif' : 'json'), line);
+      // The shards of one audit merge into the whole one, without a `shard`.
+      expect(JSON.parse(run(directory, 'merge', first, second, '--format', 'json').stdout)).toEqual(JSON.parse(readFileSync(path.join(directory, whole), 'utf8')));
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a file that does not parse', () => {
+  const broken = [
+    "import pg from 'pg';",
+    '',
+    'const pool = new pg.Pool();',
+    '',
+    '/** Leaks when the query throws, and has a syntax error below: one parsing error, not analysed. */',
+    'export async function broken(id: string) {',
+    '  const client = await pool.connect();',
+    "  await client.query('SELECT 1', [id]);",
+    '  client.release();',
+    '  const settings = { retries: 1,, delay: 2 };',
+    '  return settings;',
+    '}',
+    '',
+  ].join('\n');
+
+  it('is one parsing error where ESLint reports one, in JSON, text and SARIF; it is not analysed, and --fix leaves it as it is', async () => {
+    const copy = mkdtempSync(path.join(repo, '.audit-fix-'));
+    try {
+      cpSync(clean, copy, { recursive: true });
+      const file = path.join(copy, 'src/broken.ts');
+      writeFileSync(file, broken);
+      const { code, stdout, stderr } = audit(copy, '--format', 'json');
+      expect({ code, stderr }).toEqual({ code: 1, stderr: '' });
+      const report = JSON.parse(stdout) as JsonReport & { parseErrors: { file: string; line: number; column: number; message: string }[] };
+      expect(report.parseErrors).toEqual([{ file: 'src/broken.ts', line: 10, column: 33, message: 'Parsing error: Property assignment expected.' }]);
+      expect(report.findings).toEqual([]);
+      expect(report.filesAudited).toBe(2);
+      expect(report.acquisitions.map((site) => site.file)).toEqual(['src/accounts.ts']);
+
+      // ESLint: the same message on the same line (its column, from typescript-eslint, is one less: 0-based).
+      const eslint = new ESLint({
+        cwd: copy,
+        overrideConfigFile: true,
+        overrideConfig: [
+          { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: copy } } },
+          plugin.configs.recommended as never,
+        ],
+      });
+      const [result] = await eslint.lintFiles(['src/broken.ts']);
+      expect(result!.messages.map(({ fatal, message, line, column }) => ({ fatal, message, line, column: column + 1 }))).toEqual([
+        { fatal: true, message: report.parseErrors[0]!.message, line: report.parseErrors[0]!.line, column: report.parseErrors[0]!.column },
+      ]);
+
+      const text = audit(copy);
+      expect(text.code).toBe(1);
+      expect(text.stdout).toContain(['src/broken.ts', '  10:33  error  Parsing error: Property assignment expected.', '       9 |   client.release();', '    > 10 |   const settings = { retries: 1,, delay: 2 };'].join('\n'));
+      expect(text.stdout).toMatch(/0 findings in 0 of 2 files\.\n1 file could not be parsed, and was not analysed \(a parsing error, as in ESLint\)\.\n$/);
+
+      const log = JSON.parse(audit(copy, '--format', 'sarif').stdout) as Sarif.Log;
+      const schema = JSON.parse(readFileSync(path.join(repo, 'test/audit/data/sarif-schema-2.1.0.json'), 'utf8')) as object;
+      const ajv = new Ajv.default({ allErrors: true, strict: false });
+      addFormats.default(ajv);
+      const validate = ajv.compile(schema);
+      expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
+      expect(log.runs[0]!.results).toEqual([]);
+      expect(log.runs[0]!.invocations).toEqual([
+        {
+          executionSuccessful: false,
+          toolExecutionNotifications: [
+            {
+              descriptor: { id: 'parse-error' },
+              level: 'error',
+              message: { text: 'Parsing error: Property assignment expected.' },
+              locations: [{ physicalLocation: { artifactLocation: { uri: 'src/broken.ts', uriBaseId: '%SRCROOT%' }, region: { startLine: 10, startColumn: 33 } } }],
+            },
+          ],
+        },
+      ]);
+
+      const fixed = audit(copy, '--format', 'json', '--fix');
+      expect(fixed.code).toBe(1);
+      expect(fixed.stderr).toBe('connection-leaks: --fix changed 0 files\n');
+      expect(readFileSync(file, 'utf8')).toBe(broken);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
     }
   });
 });

@@ -57,7 +57,7 @@ describe('configs.recommended on a user project', () => {
   });
 });
 
-describe('the three rules on one file', () => {
+describe('several rules on one file', () => {
   it('reports the query a forEach callback leaves running and the client kept in a module-level Map', async () => {
     const [result] = await userESLint().lintFiles(['src/jobs.ts']);
     expect(result!.messages.map(({ ruleId, line, messageId, message }) => ({ ruleId, line, messageId, message }))).toEqual([

@@ -1,11 +1,16 @@
 import type * as Sarif from 'sarif';
 import plugin from '../../index.js';
-import type { AuditFinding, AuditReport } from '../report.js';
+import type { AuditFinding, AuditParseError, AuditReport } from '../report.js';
 
 /*
  * SARIF 2.1.0, as GitHub code scanning reads it: the rules with their descriptions and help
  * links, one result per finding with a repository-relative location and a full region, and the
- * autofix as a SARIF fix (which editors apply; GitHub shows the finding).
+ * autofix as a SARIF fix (which editors apply; GitHub shows the finding). A file that could not be
+ * parsed is not a result but a notification of the run's invocation, level error, with ESLint's
+ * `Parsing error: …` message, and the invocation is then not successful, as ESLint's SARIF
+ * formatter reports a fatal message (which files it under `toolConfigurationNotifications`; a
+ * file that does not parse is a condition of the run, so here `toolExecutionNotifications`). The
+ * run's `properties` say which project and shard it is (for `merge`).
  */
 
 const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -39,10 +44,25 @@ export function formatSarif(report: AuditReport): Sarif.Log {
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: './' } },
-        artifacts: [...new Set(report.findings.map((finding) => finding.file))].map((uri) => ({ location: { uri, uriBaseId: '%SRCROOT%' } })),
+        artifacts: [...new Set([...report.findings, ...(report.parseErrors ?? [])].map((finding) => finding.file))].map((uri) => ({ location: { uri, uriBaseId: '%SRCROOT%' } })),
         results: report.findings.map((finding) => resultOf(finding, ruleIds)),
+        invocations: [invocationOf(report.parseErrors ?? [])],
+        properties: { project: report.project, ...(report.shard ? { shard: report.shard } : {}) },
       },
     ],
+  };
+}
+
+/** The run's one invocation: a notification for each file that could not be parsed. */
+function invocationOf(parseErrors: readonly AuditParseError[]): Sarif.Invocation {
+  return {
+    executionSuccessful: parseErrors.length === 0,
+    toolExecutionNotifications: parseErrors.map((error) => ({
+      descriptor: { id: 'parse-error' },
+      level: 'error',
+      message: { text: error.message },
+      locations: [{ physicalLocation: { artifactLocation: { uri: error.file, uriBaseId: '%SRCROOT%' }, region: { startLine: error.line, startColumn: error.column } } }],
+    })),
   };
 }
 

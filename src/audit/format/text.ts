@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AcquisitionOutcome, AuditFinding, AuditReport } from '../report.js';
+import type { AcquisitionOutcome, AuditFinding, AuditParseError, AuditReport } from '../report.js';
 
 /*
  * The terminal format: findings grouped by file, each with a code frame and its message (which
  * says the leaking path in words); then the inventory of acquisition sites per preset and how
  * their paths end, and the calls it could not judge (receivers with no type); then counts per rule. Colour only on a terminal.
+ * A file that could not be parsed shows its parsing error as ESLint's stylish format does, with a code frame.
  */
 
 export interface TextStyle {
@@ -28,6 +29,7 @@ export function formatText(report: AuditReport, root: string, style: TextStyle):
     }
     out.push('');
   }
+  out.push(...parseErrorLines(report.parseErrors ?? [], root, paint));
   out.push(paint('1', 'Acquisition sites'));
   const resources = [...new Set(report.acquisitions.map((site) => site.resource))].sort();
   if (resources.length === 0) out.push('  none found');
@@ -49,7 +51,25 @@ export function formatText(report: AuditReport, root: string, style: TextStyle):
       '.',
   );
   out.push(...suppressedLine(report));
+  out.push(...notParsedLine(report.parseErrors ?? []));
   return `${out.join('\n')}\n`;
+}
+
+/** Each file that could not be parsed, with its error (`Parsing error: …`, as ESLint prints it) and a code frame. */
+function parseErrorLines(parseErrors: readonly AuditParseError[], root: string, paint: (code: string, text: string) => string): string[] {
+  return parseErrors.flatMap((error) => [
+    paint('4', error.file),
+    `  ${error.line}:${error.column}  ${paint('31', 'error')}  ${error.message}`,
+    ...codeFrame(readLines(path.resolve(root, error.file)), error, paint).map((line) => `    ${line}`),
+    '',
+  ]);
+}
+
+/** How many files were not analysed because they could not be parsed; nothing when none. */
+function notParsedLine(parseErrors: readonly AuditParseError[]): string[] {
+  const count = parseErrors.length;
+  if (count === 0) return [];
+  return [`${count} file${count === 1 ? '' : 's'} could not be parsed, and ${count === 1 ? 'was' : 'were'} not analysed (a parsing error, as in ESLint).`];
 }
 
 /** How many findings ESLint's suppressions left out, by kind, and how to see them; nothing when none. */
@@ -89,7 +109,7 @@ function readLines(file: string): readonly string[] {
 }
 
 /** The reported line with one line of context each side, and a caret under the reported column. */
-function codeFrame(lines: readonly string[], finding: AuditFinding, paint: (code: string, text: string) => string): string[] {
+function codeFrame(lines: readonly string[], finding: { readonly line: number; readonly column: number }, paint: (code: string, text: string) => string): string[] {
   const frame: string[] = [];
   const width = String(finding.line + 1).length;
   for (let line = finding.line - 1; line <= finding.line + 1; line++) {
