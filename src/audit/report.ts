@@ -2,7 +2,7 @@
  * What an audit produces, independent of how it is printed. The JSON format is this object; its
  * schema is documented in docs/audit.md and versioned by `schemaVersion`.
  */
-import type { PathEnd, RuleName } from '../engine/index.js';
+import type { PathEnd, PathStepKind, RuleName } from '../engine/index.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -28,10 +28,17 @@ export interface AuditFinding {
    * message names no path (a pool transaction, an engine failure).
    */
   readonly steps?: readonly AuditPathStep[];
+  /**
+   * Stays the same while the finding does, when lines are added or removed elsewhere: a hash of
+   * the rule, the file, the message's kind, the code reported and the functions around it, and
+   * its order among findings alike in all of those (see fingerprint.ts). SARIF's
+   * `partialFingerprints`, for code scanning's alert tracking.
+   */
+  readonly fingerprint: string;
 }
 
-/** What happens at one step of a finding's path. */
-export type AuditPathStepKind = 'acquire' | 'throw' | 'return' | 'release' | 'query' | 'use' | 'escape' | 'exit';
+/** What happens at one step of a finding's path (`lost`: the last reference to the connection goes). */
+export type AuditPathStepKind = PathStepKind;
 
 /** One step of a finding's path: a place in the finding's file and what happens there, in the message's words. */
 export interface AuditPathStep {

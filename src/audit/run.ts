@@ -12,6 +12,7 @@ import {
   noOpenTransactionMessages,
   noTransactionOnPoolMessages,
   noUseAfterReleaseMessages,
+  type PathStep,
   resourceLabel,
   type RuleName,
 } from '../engine/index.js';
@@ -20,7 +21,8 @@ import { UsageError } from './errors.js';
 import { auditedFiles } from './files.js';
 import { parseErrorOf } from './parseError.js';
 import { type LoadHooks, loadProjects } from './project.js';
-import { type AcquisitionSite, type AuditFinding, type AuditParseError, type AuditReport, byPlace, outcomeOf, SCHEMA_VERSION, type UnrecognisedCall } from './report.js';
+import { fingerprintsOf } from './fingerprint.js';
+import { type AcquisitionSite, type AuditFinding, type AuditPathStep, type AuditParseError, type AuditReport, byPlace, outcomeOf, SCHEMA_VERSION, type UnrecognisedCall } from './report.js';
 import { loadBulkSuppressions, suppressFindings } from './suppressions.js';
 
 export const RULE_NAMES: readonly RuleName[] = [
@@ -96,15 +98,19 @@ export function runAudit(options: AuditOptions): AuditReport {
     // The rules' defaults: the inferred throw model.
     const analysis = analyzeSourceFile(file, program, { throwModel: 'inferred', resources, nonThrowing, recognition, helpers });
     const seen = new Set<string>();
-    const fileFindings: AuditFinding[] = [];
+    const reported: Finding[] = [];
     for (const finding of analysis.findings) {
       if (!options.rules.includes(finding.rule)) continue;
       // Engine failures are reported once per place, as the ESLint rules do.
       const key = finding.messageId === 'analysisFailed' ? `failed:${finding.node.pos}` : `${finding.rule}:${finding.node.pos}:${finding.messageId}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      fileFindings.push(toAuditFinding(finding, file, options.root));
+      reported.push(finding);
     }
+    const fileName = relative(options.root, file.fileName);
+    // Before suppressions, so that suppressing one finding does not renumber its twins (fingerprint.ts).
+    const fingerprints = fingerprintsOf(reported.map(({ rule, messageId, node }) => ({ rule, messageId, node, file: fileName })));
+    const fileFindings = reported.map((finding, index) => toAuditFinding(finding, file, fileName, fingerprints[index]!));
     const shown = suppressing ? suppressFindings(fileFindings, file, bulk) : { findings: fileFindings, inline: 0, file: 0 };
     findings.push(...shown.findings);
     suppressed.inline += shown.inline;
@@ -139,7 +145,7 @@ export function runAudit(options: AuditOptions): AuditReport {
   };
 }
 
-function toAuditFinding(finding: Finding, file: ts.SourceFile, root: string): AuditFinding {
+function toAuditFinding(finding: Finding, file: ts.SourceFile, fileName: string, fingerprint: string): AuditFinding {
   const wholeFile = finding.node === file;
   const start = wholeFile ? 0 : finding.node.getStart(file);
   const end = wholeFile ? 0 : finding.node.end;
@@ -149,14 +155,22 @@ function toAuditFinding(finding: Finding, file: ts.SourceFile, root: string): Au
     rule: finding.rule,
     messageId: finding.messageId,
     message: formatMessage(TEMPLATES[finding.messageId] ?? finding.messageId, finding.data),
-    file: relative(root, file.fileName),
+    file: fileName,
     line: from.line,
     column: from.column,
     endLine: to.line,
     endColumn: to.column,
     fixable: finding.fix !== undefined,
     ...(finding.fix ? { fix: { description: finding.fix.description, edits: finding.fix.edits.map(({ start, end, text }) => ({ start, end, text })) } } : {}),
+    ...(finding.steps ? { steps: finding.steps.map((step) => toAuditStep(step, file)) } : {}),
+    fingerprint,
   };
+}
+
+function toAuditStep(step: PathStep, file: ts.SourceFile): AuditPathStep {
+  const from = lineOf(file, step.start);
+  const to = lineOf(file, step.end);
+  return { kind: step.kind, message: step.message, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
 }
 
 function lineOf(file: ts.SourceFile, position: number): { line: number; column: number } {

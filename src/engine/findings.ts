@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import type { AcquisitionVerdict } from './dataflow/analyze.js';
 import type { Escape } from './dataflow/escapes.js';
+import type { Misuse } from './dataflow/misuse.js';
 import type { QueryRace } from './dataflow/queries.js';
 import type { FlowServices } from './dataflow/values.js';
 import {
@@ -28,6 +29,17 @@ import type {
 } from './messages.js';
 import type { PoolTransaction } from './poolTransactions.js';
 import { poolTransactionSuggestions } from './fixes/poolTransactionFixes.js';
+import {
+  escapeSteps,
+  leakSteps,
+  lentRaceSteps,
+  misuseSteps,
+  openTransactionSteps,
+  type PathStep,
+  poolQuerySteps,
+  poolTransactionSteps,
+  raceSteps,
+} from './pathSteps.js';
 
 export type RuleName =
   | 'no-leaked-connection'
@@ -57,15 +69,23 @@ export interface Finding {
   readonly fix?: FixPlan;
   /** Fixes offered in the editor, each applied only when chosen. */
   readonly suggestions?: readonly FixPlan[];
+  /** The path the message describes, as places in the finding's file (see pathSteps.ts). */
+  readonly steps?: readonly PathStep[];
 }
 
-/** A bug in a fix must cost the fix, never the report. */
+/** A bug in a fix (or in a path's steps) must cost the fix, never the report. */
 function fixesOrNone<T>(compute: () => T, none: T): T {
   try {
     return compute();
   } catch {
     return none;
   }
+}
+
+/** The steps of a finding's path, or none when building them fails. */
+function stepsOf(compute: () => PathStep[]): { steps?: PathStep[] } {
+  const steps = fixesOrNone(compute, []);
+  return steps.length > 0 ? { steps } : {};
 }
 
 export function leakFinding(verdict: AcquisitionVerdict, services: FlowServices): Finding[] {
@@ -88,6 +108,7 @@ export function leakFinding(verdict: AcquisitionVerdict, services: FlowServices)
       },
       ...(fixes.autofix ? { fix: fixes.autofix } : {}),
       suggestions: fixes.suggestions,
+      ...stepsOf(() => leakSteps(verdict, leak)),
     },
   ];
 }
@@ -103,7 +124,7 @@ export function raceFindings(verdict: AcquisitionVerdict, checker: ts.TypeChecke
 }
 
 function raceFinding(race: QueryRace, verdict: AcquisitionVerdict, checker: ts.TypeChecker): Finding {
-  return { ...raceReport(race, verdict), suggestions: fixesOrNone(() => raceSuggestions(race, checker), []) };
+  return { ...raceReport(race, verdict), suggestions: fixesOrNone(() => raceSuggestions(race, checker), []), ...stepsOf(() => raceSteps(verdict, race)) };
 }
 
 function raceReport(race: QueryRace, verdict: AcquisitionVerdict): Finding {
@@ -146,7 +167,13 @@ export function lentRaceFinding(race: QueryRace, fn: ts.Node, resource: string):
   if (point.kind === 'release' || query.droppedBy) return undefined;
   const exit = describeExit(point.kind, 'at' in point ? point.at : undefined, fn);
   const cause = query.thrownAt && point.kind !== 'throw' ? `, on the path ${describeExceptionPath(query.thrownAt)}` : '';
-  return { rule: 'no-unawaited-query', node: query.query, messageId: 'unawaitedOnLentConnection', data: { query: describeOperation(query.query), resource, exit, cause } };
+  return {
+    rule: 'no-unawaited-query',
+    node: query.query,
+    messageId: 'unawaitedOnLentConnection',
+    data: { query: describeOperation(query.query), resource, exit, cause },
+    ...stepsOf(() => lentRaceSteps(race, fn)),
+  };
 }
 
 /** Escapes the user wrote (not the shapes the analysis merely stops following). */
@@ -169,6 +196,7 @@ export function escapeFindings(verdict: AcquisitionVerdict): Finding[] {
       messageId: described.messageId,
       data: { resource: resourceLabel(acquisition), acquire: describeOperation(acquisition.call), ...described.data },
       ...(escape.sink ? { sink: escape.sink } : {}),
+      ...stepsOf(() => escapeSteps(acquisition, escape)),
     });
   }
   return findings;
@@ -217,6 +245,7 @@ export function poolQueryFinding(query: ts.CallExpression, droppedBy: ts.CallExp
     messageId: droppedBy ? 'floatingPoolQueryInCallback' : 'floatingPoolQuery',
     data,
     suggestions: fixesOrNone(() => poolQuerySuggestions(query, droppedBy, checker), []),
+    ...stepsOf(() => poolQuerySteps(query, droppedBy)),
   };
 }
 
@@ -229,6 +258,7 @@ export function poolTransactionFinding(transaction: PoolTransaction, checker: ts
     messageId: 'transactionOnPool',
     data: { begin: describeSqlCall(begin), resource: resource.name, following: describeFollowing(following) },
     suggestions: fixesOrNone(() => poolTransactionSuggestions(transaction, checker), []),
+    ...stepsOf(() => poolTransactionSteps(begin, following)),
   };
 }
 
@@ -260,7 +290,14 @@ function inWords(items: readonly string[]): string {
 
 /** A use of the connection, or a second release, after a path gave it back. */
 export function misuseFindings(verdict: AcquisitionVerdict): Finding[] {
-  return verdict.misuses.map(({ kind, at, firstRelease }) => ({
+  return verdict.misuses.map((misuse) => ({
+    ...misuseReport(verdict, misuse),
+    ...stepsOf(() => misuseSteps(verdict.acquisition, misuse)),
+  }));
+}
+
+function misuseReport(verdict: AcquisitionVerdict, { kind, at, firstRelease }: Misuse): Finding {
+  return {
     rule: 'no-use-after-release',
     node: at,
     messageId: kind,
@@ -270,7 +307,7 @@ export function misuseFindings(verdict: AcquisitionVerdict): Finding[] {
       release: describeOperation(firstRelease),
       line: String(lineOf(firstRelease)),
     },
-  }));
+  };
 }
 
 /** A transaction still open when the connection goes back to the pool, reported where it began. */
@@ -283,6 +320,7 @@ export function openTransactionFindings(verdict: AcquisitionVerdict): Finding[] 
       cause: open.thrownAt ? `, on the path ${describeExceptionPath(open.thrownAt)}` : '',
     };
     const suggestions = fixesOrNone(() => rollbackSuggestions(open, acquisition.resource), []);
+    const steps = stepsOf(() => openTransactionSteps(verdict, open));
     if (open.release) {
       return {
         rule: 'no-open-transaction',
@@ -290,6 +328,7 @@ export function openTransactionFindings(verdict: AcquisitionVerdict): Finding[] 
         messageId: 'openAtRelease',
         data: { ...data, release: describeOperation(open.release), line: String(lineOf(open.release)) },
         suggestions,
+        ...steps,
       };
     }
     const exit = describeExit(open.exit!.kind, open.exit!.at, verdict.graph.container, subjectOf(verdict));
@@ -299,6 +338,7 @@ export function openTransactionFindings(verdict: AcquisitionVerdict): Finding[] 
       messageId: 'openAtLenderRelease',
       data: { ...data, exit, lender: describeOperation(acquisition.call) },
       suggestions,
+      ...steps,
     };
   });
 }

@@ -38,6 +38,7 @@ export { DEFAULT_RECOGNITION, type RecognitionOptions } from './resources/recogn
 export * from './messages.js';
 export { describeOperation, resourceLabel } from './describe.js';
 export type { Finding, RuleName } from './findings.js';
+export type { PathStep, PathStepKind } from './pathSteps.js';
 export type { DeclaredHelper } from './summaries/declared.js';
 export type { FixPlan, TextEdit } from './fixes/text.js';
 export type { Escape, EscapeKind } from './dataflow/escapes.js';

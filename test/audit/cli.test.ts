@@ -110,6 +110,11 @@ describe('connection-leaks audit', () => {
       endLine: 16,
       endColumn: 38,
       fixable: false,
+      steps: [
+        { kind: 'acquire', message: '`pgPool.connect()` takes the connection', line: 15, column: 20, endLine: 15, endColumn: 36 },
+        { kind: 'escape', message: '`tenantClients.set(tenant, client)` lets the connection out where nothing follows it', line: 16, column: 5, endLine: 16, endColumn: 38 },
+      ],
+      fingerprint: expect.stringMatching(/^[0-9a-f]{32}:0$/) as string,
     });
     expect(report.acquisitions.filter((site) => site.outcome === 'leaking').map((site) => `${site.file}:${site.line}`)).toEqual([
       'src/health.ts:22',

@@ -1,6 +1,6 @@
 import type * as Sarif from 'sarif';
 import plugin from '../../index.js';
-import type { AuditFinding, AuditParseError, AuditReport } from '../report.js';
+import type { AuditFinding, AuditParseError, AuditPathStep, AuditReport } from '../report.js';
 
 /*
  * SARIF 2.1.0, as GitHub code scanning reads it: the rules with their descriptions and help
@@ -11,7 +11,16 @@ import type { AuditFinding, AuditParseError, AuditReport } from '../report.js';
  * formatter reports a fatal message (which files it under `toolConfigurationNotifications`; a
  * file that does not parse is a condition of the run, so here `toolExecutionNotifications`). The
  * run's `properties` say which project and shard it is (for `merge`).
+ *
+ * A finding whose message names a path has it as a code flow (code scanning's "Show paths"): one
+ * thread flow, a location per step with the step's sentence; the steps other than the reported
+ * place are also `relatedLocations`. Each result carries the report's fingerprint as
+ * `partialFingerprints`, so an alert keeps its identity when lines move (GitHub computes its own
+ * line hash only when the upload action sends the file, not through the REST API).
  */
+
+/** The key of our fingerprint in `partialFingerprints`: versioned, so a new recipe starts new alerts instead of matching old ones wrongly. */
+export const FINGERPRINT_KEY = 'connectionLeaksFinding/v1';
 
 const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
@@ -81,6 +90,8 @@ function resultOf(finding: AuditFinding, ruleIds: readonly string[]): Sarif.Resu
         },
       },
     ],
+    partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
+    ...pathOf(finding, artifactLocation),
     ...(finding.fix
       ? {
           fixes: [
@@ -99,5 +110,27 @@ function resultOf(finding: AuditFinding, ruleIds: readonly string[]): Sarif.Resu
           ],
         }
       : {}),
+  };
+}
+
+/** The finding's steps as a code flow, and as related locations where they are not the reported place. */
+function pathOf(finding: AuditFinding, artifactLocation: Sarif.ArtifactLocation): Pick<Sarif.Result, 'codeFlows' | 'relatedLocations'> {
+  const steps = finding.steps ?? [];
+  // One step is the reported place itself: no path to walk.
+  if (steps.length < 2) return {};
+  const locationOf = (step: AuditPathStep, id?: number): Sarif.Location => ({
+    ...(id === undefined ? {} : { id }),
+    physicalLocation: { artifactLocation, region: { startLine: step.line, startColumn: step.column, endLine: step.endLine, endColumn: step.endColumn } },
+    message: { text: step.message },
+  });
+  const related = steps.filter((step) => !(step.line === finding.line && step.column === finding.column));
+  return {
+    codeFlows: [
+      {
+        message: { text: finding.message },
+        threadFlows: [{ locations: steps.map((step, index) => ({ location: locationOf(step), kinds: [step.kind], executionOrder: index + 1 })) }],
+      },
+    ],
+    ...(related.length > 0 ? { relatedLocations: related.map((step, index) => locationOf(step, index + 1)) } : {}),
   };
 }
