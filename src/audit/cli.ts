@@ -17,6 +17,8 @@ import type { RuleName } from '../engine/index.js';
 import plugin from '../index.js';
 import { asksFor, HELP_FLAGS, parseOptions, type OptionTable, VERSION_FLAGS } from './args.js';
 import { applyAutofixes, MAX_FIX_PASSES } from './fix.js';
+import { formatHtml } from './format/html/index.js';
+import { sourceReader } from './format/html/source.js';
 import { formatSarif } from './format/sarif.js';
 import { formatText } from './format/text.js';
 import { auditHelp, commandHelp, mergeHelp } from './help.js';
@@ -27,7 +29,7 @@ import { ProjectError, tsconfigAt } from './project.js';
 import type { AuditReport } from './report.js';
 import { type AuditOptions, RULE_NAMES, runAudit, UsageError } from './run.js';
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 const COMMANDS = ['audit', 'merge'] as const;
@@ -151,13 +153,21 @@ function merge(args: readonly string[], cwd: string): number {
 
 function write(report: AuditReport, format: Format, cwd: string, output: string | undefined, quiet: boolean): void {
   if (quiet && !hasProblems(report) && !output) return;
-  const text =
-    format === 'json'
-      ? `${JSON.stringify(report, null, 2)}\n`
-      : format === 'sarif'
-        ? `${JSON.stringify(formatSarif(report), null, 2)}\n`
-        : formatText(report, cwd, { color: !output && useColor() });
-  emit(text, cwd, output);
+  emit(render(report, format, cwd, output), cwd, output);
+}
+
+/** The report in its format; the HTML page reads the audited files again, for their code (relative to `cwd`, as the report's paths are). */
+function render(report: AuditReport, format: Format, cwd: string, output: string | undefined): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'sarif':
+      return `${JSON.stringify(formatSarif(report), null, 2)}\n`;
+    case 'html':
+      return formatHtml(report, sourceReader(cwd));
+    case 'text':
+      return formatText(report, cwd, { color: !output && useColor() });
+  }
 }
 
 function emit(text: string, cwd: string, output: string | undefined): void {
