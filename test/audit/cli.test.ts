@@ -145,7 +145,7 @@ describe('connection-leaks audit', () => {
   it('exits 2 with a one-line message for each bad input', () => {
     const cases: [string[], string][] = [
       [['--project', 'missing/tsconfig.json'], 'connection-leaks: no tsconfig at missing/tsconfig.json; point --project at one\n'],
-      [['--format', 'xml'], "connection-leaks: unknown format 'xml'; use one of: text, json, sarif\n"],
+      [['--format', 'xml'], "connection-leaks: unknown format 'xml'; use one of: text, json, sarif, html\n"],
       [['--shard', '3/2'], "connection-leaks: bad --shard '3/2': expected K/N with 1 ≤ K ≤ N, like 2/4\n"],
       [['--rules', 'no-leaks'], "connection-leaks: unknown rule 'no-leaks'; rules: no-leaked-connection, no-unawaited-query, no-escaping-connection, no-use-after-release, no-open-transaction, no-transaction-on-pool\n"],
       [['src/nowhere.ts'], 'connection-leaks: no such file or directory: src/nowhere.ts\n'],
@@ -499,7 +499,7 @@ describe('connection-leaks --help and --version', () => {
       expect(stdout).toMatch(/^Usage: connection-leaks audit \[paths…\] \[options\]\n/);
       // Every rule of the plugin, and every format.
       expect(stdout).toContain(`--rules a,b             only these rules (default: all ${Object.keys(plugin.rules).length}: ${Object.keys(plugin.rules).join(', ')})`);
-      expect(stdout).toContain('the report\'s format: text, json, sarif');
+      expect(stdout).toContain('the report\'s format: text, json, sarif, html');
     }
     const mergeHelp = run(demo, 'merge', '--help');
     expect(mergeHelp.code).toBe(0);
