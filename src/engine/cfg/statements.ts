@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { constantTripCount } from './tripCount.js';
 import { type BreakableFrame, type CfgBuilder, type Cursor, type TryFrame, UNREACHABLE } from './builder.js';
 import { visitCondition, visitExpression } from './expressions.js';
 
@@ -179,15 +180,22 @@ function visitFor(builder: CfgBuilder, cursor: Cursor, loop: ts.ForStatement, la
       ? visitDeclarationList(builder, next, loop.initializer)
       : visitExpression(builder, next, loop.initializer);
   }
+  // When the loop's bounds decide it (tripCount.ts), the first test passes, and with one trip the second fails.
+  const trips = constantTripCount(loop);
   const head = builder.addNode('join');
   const update = builder.addNode('join');
-  builder.connect(next, head);
+  const bodyEntry = builder.addNode('join');
+  builder.connect(next, trips !== undefined && trips >= 1 ? bodyEntry : head);
   const headCursor: Cursor = [{ from: head, kind: 'normal' }];
-  const { whenTrue, whenFalse } = loop.condition
-    ? visitLoopCondition(builder, headCursor, loop.condition)
-    : { whenTrue: headCursor, whenFalse: UNREACHABLE };
+  const { whenTrue, whenFalse } =
+    trips === 1
+      ? { whenTrue: UNREACHABLE, whenFalse: headCursor }
+      : loop.condition
+        ? visitLoopCondition(builder, headCursor, loop.condition)
+        : { whenTrue: headCursor, whenFalse: UNREACHABLE };
+  builder.connect(whenTrue, bodyEntry);
   return withBreakable(builder, loopFrame(labels, update), (frame) => {
-    builder.connect(visitStatement(builder, whenTrue, loop.statement, []), update);
+    builder.connect(visitStatement(builder, [{ from: bodyEntry, kind: 'normal' }], loop.statement, []), update);
     const afterUpdate = loop.incrementor
       ? visitExpression(builder, [{ from: update, kind: 'normal' }], loop.incrementor)
       : [{ from: update, kind: 'normal' as const }];

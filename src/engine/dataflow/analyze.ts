@@ -3,12 +3,13 @@ import { type ControlFlowGraph, type Edge, exceptionEdgeHolds, graphOf } from '.
 import type { Acquisition, TrackedResource } from '../resources/model.js';
 import { lineOf } from '../describe.js';
 import { conditionVariablesFor, liveConditionVariables } from './facts.js';
+import { onceGuardsOf } from './localFlags.js';
 import { conditionVariable, refine, relevantFacts } from './refine.js';
 import type { Escape } from './escapes.js';
 import { type Misuse, misuseAfterRelease } from './misuse.js';
 import { type OpenTransaction, openAtExit, trackTransaction } from './transactions.js';
 import { exitRaces, queriesOnException, type QueryRace, trackQueries } from './queries.js';
-import { isOwned, type LeakPath, type OwnershipState, stateKey, UNACQUIRED } from './state.js';
+import { isOwned, type LeakPath, type OwnershipState, stateKey, UNACQUIRED, withFact } from './state.js';
 import { RoundSchedule } from './schedule.js';
 import { applyStep, type StepEffect } from './transfer.js';
 import type { FlowServices, OwnershipContext } from './values.js';
@@ -64,6 +65,14 @@ export function followAcquisition(graph: ControlFlowGraph, acquisition: Acquisit
 function initialState(acquisition: Acquisition): OwnershipState {
   if (!acquisition.received) return UNACQUIRED;
   return { ...UNACQUIRED, status: 'held', aliases: new Set([acquisition.received]) };
+}
+
+/** `if (!ctx.released) { ctx.released = true; … }`: the function starts with such a guard clear (localFlags.ts). */
+function withClearGuards(context: OwnershipContext, state: OwnershipState): OwnershipState {
+  if (context.conditionVariables.size === 0) return state;
+  let result = state;
+  for (const guard of onceGuardsOf(context.container, context.checker)) if (context.conditionVariables.has(guard)) result = withFact(result, guard, 'falsy');
+  return result;
 }
 
 /**
@@ -158,7 +167,7 @@ export function followResource(
     if (refined) arrive(edge.to, refined);
   };
 
-  arrive(graph.entry, initial);
+  arrive(graph.entry, withClearGuards(context, initial));
   // Node after node in creation order (close to source order), round after round until nothing
   // is queued: a loop body once per round, and the earliest throwing call first.
   for (let id = schedule.take(); id !== undefined; id = schedule.take()) {

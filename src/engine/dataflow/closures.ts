@@ -2,6 +2,7 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import { captureByDeferredCallback } from './escapes.js';
+import { callsBoundRelease, isBoundReleaseReference } from './methodAliases.js';
 import { continuationCall, skippedOnRejection } from './continuations.js';
 import { isOwned, type LeakPath, type OwnershipState, withStatus } from './state.js';
 import { functionLiteralOf } from '../settlement.js';
@@ -41,7 +42,7 @@ export function createClosure(
 
 /** `res.on('close', client.release.bind(client))`, `client.query(sql, done)`: the release itself is handed over. */
 export function isReleaseMethodReference(context: OwnershipContext, value: ts.Expression, state: OwnershipState): boolean {
-  if (isReleaserReference(context, value)) return true;
+  if (isReleaserReference(context, value) || isBoundReleaseReference(context, value, state)) return true;
   let reference = value;
   if (ts.isCallExpression(reference) && calledMethodName(reference) === 'bind') reference = callReceiver(reference) ?? reference;
   reference = skipOuterExpressions(reference);
@@ -71,7 +72,7 @@ function isReleaserReference(context: OwnershipContext, value: ts.Expression): b
 export function callsLocalReleaser(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): boolean {
   const callee = skipOuterExpressions(node.expression);
   if (!ts.isIdentifier(callee)) return false;
-  if (isOwned(state) && isReleaserReference(context, callee)) return true;
+  if (isOwned(state) && (isReleaserReference(context, callee) || callsBoundRelease(context, node, state))) return true;
   const closure = functionLiteralOf(callee, context.checker);
   return closure !== undefined && releasesCapturedResource(context, closure, state);
 }

@@ -4,6 +4,7 @@ import type { ControlFlowGraph, Outcome } from '../cfg/index.js';
 import type { TrackedResource } from '../resources/model.js';
 import { releaseCallsOf } from './values.js';
 import { marksTransaction } from './transactions.js';
+import { flagField, initialFields } from './localFlags.js';
 
 /**
  * What a path knows about a local variable's truthiness: learned from a write (`released =
@@ -165,7 +166,7 @@ function findCandidates(container: ts.Node, checker: ts.TypeChecker): ReadonlyMa
   };
   const visit = (node: ts.Node, nested: boolean): void => {
     if (!nested && ts.isPropertyAccessExpression(node) && isTested(node)) {
-      const field = stableFieldOfThis(node, checker);
+      const field = stableFieldOfThis(node, checker) ?? flagField(node, checker, container);
       if (field) tests.set(field, [...(tests.get(field) ?? []), guardedRegion(node)]);
     }
     if (ts.isIdentifier(node) && isTested(node)) {
@@ -174,6 +175,14 @@ function findCandidates(container: ts.Node, checker: ts.TypeChecker): ReadonlyMa
     } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
       const symbol = local(node.name);
       if (symbol) written(symbol, node.initializer);
+      // `const state = { released: false }`: its fields' first values (localFlags.ts).
+      const literal = node.initializer && skipOuterExpressions(node.initializer);
+      if (literal && ts.isObjectLiteralExpression(literal)) {
+        for (const [field, value] of initialFields(literal, checker)) {
+          if (value) written(field, value);
+          else opaque.add(field);
+        }
+      }
       if (symbol && ts.isForInStatement(node.parent.parent)) disqualified.add(symbol);
       if (symbol && ts.isForOfStatement(node.parent.parent)) disqualified.add(symbol);
     } else if (ts.isBinaryExpression(node) && isAssignmentOperator(node.operatorToken.kind)) {
@@ -181,6 +190,10 @@ function findCandidates(container: ts.Node, checker: ts.TypeChecker): ReadonlyMa
       if (ts.isPropertyAccessExpression(target)) {
         const field = stableFieldOfThis(target, checker);
         if (field) disqualified.add(field);
+        const flag = flagField(target, checker, container);
+        if (flag && nested) disqualified.add(flag);
+        else if (flag && !replacesValue(node.operatorToken.kind)) opaque.add(flag);
+        else if (flag) written(flag, node.right);
       }
       const symbol = ts.isIdentifier(target) ? local(target) : undefined;
       if (symbol && nested) disqualified.add(symbol);

@@ -3,6 +3,7 @@ import { skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import type { OwnershipState } from './state.js';
 import { helperSummary } from './helpers.js';
+import { boundMethodCalled, callsBoundRelease } from './methodAliases.js';
 import { buildsOwnReleaseCommand, isResource, mayHoldResource, type OwnershipContext, releasesByMethod } from './values.js';
 
 /*
@@ -33,12 +34,16 @@ export function misuseAfterRelease(context: OwnershipContext, step: ts.Node, sta
   if (!ts.isCallExpression(step)) return undefined;
   // `trx.rollback()` of `trx.rollback().execute()`: the run of the command is the second release, if any.
   if (buildsOwnReleaseCommand(context, step, state)) return undefined;
-  if (releasesByMethod(context, step, state) || callsReleaser(context, step) || helperSummary(context, step, state)?.onReturn) {
+  if (releasesByMethod(context, step, state) || callsReleaser(context, step) || callsBoundRelease(context, step, state) || helperSummary(context, step, state)?.onReturn) {
     return context.tracked.resource.idempotentRelease || detached(context, firstRelease) ? undefined : { kind: 'releasedTwice', at: step, firstRelease };
   }
   if (LISTENER_METHODS.has(calledMethodName(step) ?? '')) return undefined;
   // A call on it, or one it is handed to (`audit(client)`, `insertOne(doc, { session })`).
-  const used = callsThrough(context, step, state) || step.arguments.some((argument) => mayHoldResource(context, argument, state));
+  // `query(…)` destructured off it (methodAliases.ts) is a call on it too.
+  const used =
+    callsThrough(context, step, state) ||
+    boundMethodCalled(context, step, state) !== undefined ||
+    step.arguments.some((argument) => mayHoldResource(context, argument, state));
   return used ? { kind: 'usedAfterRelease', at: step, firstRelease } : undefined;
 }
 

@@ -12,6 +12,7 @@ import {
 } from '../settlement.js';
 import { programFunctionCalled } from '../summaries/callees.js';
 import { queriesParameter } from '../summaries/queryHelpers.js';
+import { waitsForArgument } from '../summaries/promiseParameters.js';
 import { COLLECTION_INSERTS } from './collections.js';
 import { isOwned, type OwnershipState } from './state.js';
 import { isLocalSymbol, isPromiseCombinatorCall, isResource, type OwnershipContext, symbolOf } from './values.js';
@@ -183,7 +184,8 @@ function settle(context: OwnershipContext, step: CfgNode, floating: Floating): F
 
 /**
  * A promise passed to a call: `Promise.all(…)` and `.then/.catch/.finally` make a promise that
- * still carries it, a local array keeps it; any other function takes it over (it may await it).
+ * still carries it, a local array keeps it, a function of the program that waits for it takes it
+ * over; any other call leaves it in flight, carried by the call's result (promiseParameters.ts).
  */
 function settleArguments(context: OwnershipContext, call: ts.CallExpression | ts.NewExpression, floating: Floating): Floating {
   if (ts.isCallExpression(call) && isPromiseCombinatorCall(call)) return floating;
@@ -191,12 +193,13 @@ function settleArguments(context: OwnershipContext, call: ts.CallExpression | ts
   const name = ts.isCallExpression(call) ? calledMethodName(call) : undefined;
   const collection = ts.isCallExpression(call) && name !== undefined && COLLECTION_INSERTS.has(name) ? localCollection(context, call) : undefined;
   let result = floating;
-  for (const argument of args) {
+  for (const [index, argument] of args.entries()) {
     for (const query of result.values()) {
       if (!carries(context, argument, query)) continue;
       const next = new Map(result);
       if (collection) next.set(query.query, { ...query, carriers: new Set([...query.carriers, collection]) });
-      else next.delete(query.query);
+      else if (ts.isNewExpression(call) || waitsForArgument(call, index, context.program)) next.delete(query.query);
+      else next.set(query.query, { ...query, origin: call });
       result = next;
     }
   }
@@ -261,6 +264,8 @@ function carries(context: OwnershipContext, expression: ts.Expression, query: Fl
   if (ts.isCallExpression(node)) {
     const receiver = callReceiver(node);
     if (receiver && isPromiseChainCall(node, skipOuterExpressions(node.expression))) return carries(context, receiver, query);
+    // `expect(client.query(…)).rejects.toThrow()`: a method of what took the query over settles after it.
+    if (receiver && query.origin !== query.query && carries(context, receiver, query)) return true;
     return isPromiseCombinatorCall(node) && node.arguments.some((argument) => carries(context, argument, query));
   }
   if (ts.isArrayLiteralExpression(node)) {

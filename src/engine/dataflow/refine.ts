@@ -2,6 +2,7 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../ast.js';
 import type { EdgeCondition } from '../cfg/index.js';
 import { contradicts, type Fact, learn, stableFieldOfThis } from './facts.js';
+import { flagField } from './localFlags.js';
 import { contradictsState, stateTold } from './stateChecks.js';
 import { provesNoTransaction } from './transactions.js';
 import { isOwned, type OwnershipState, withFact, withStatus } from './state.js';
@@ -48,7 +49,7 @@ function reportsFailure(context: OwnershipContext, condition: EdgeCondition): bo
 export function conditionVariable(context: OwnershipContext, test: ts.Expression): ts.Symbol | undefined {
   const node = skipOuterExpressions(test);
   if (ts.isPropertyAccessExpression(node) && context.conditionVariables.size > 0) {
-    const field = stableFieldOfThis(node, context.checker);
+    const field = stableFieldOfThis(node, context.checker) ?? flagField(node, context.checker, context.container);
     return field && context.conditionVariables.has(field) ? field : undefined;
   }
   if (!ts.isIdentifier(node)) return undefined;

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { getWellKnownSymbolPropertyOfType, isThenableType } from 'ts-api-utils';
+import { isThenableType } from 'ts-api-utils';
 import type { CfgNode } from '../cfg/index.js';
 import { isAssignmentOperator, skipOuterExpressions } from '../ast.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
@@ -10,6 +10,10 @@ import { constructsWithoutThrowing, withoutImpossibleRejection, withoutSyncThrow
 import { bindIteration, COLLECTION_INSERTS, releasesEveryElement, storeInCollection } from './collections.js';
 import { replacesValue, truthinessOf } from './facts.js';
 import { helperSummary, settleHelperCall, storingHelperCall } from './helpers.js';
+import { methodBindings } from './methodAliases.js';
+import { hasDisposer, isUsingDeclaration, localBindings, rebind, withInitialFlags } from './bindings.js';
+import { callsConnectionMethodOnPromise } from './promiseMisuse.js';
+import { flagField } from './localFlags.js';
 import { releasesThroughOwner } from './owners.js';
 import { captureByDeferredCallback, mergeIntoObject, storeInOuterVariable, storeInProperty, untracked } from './escapes.js';
 import { isOwned, type LeakPath, type OwnershipState, withAliases, withFact, withStatus } from './state.js';
@@ -22,7 +26,6 @@ import {
 import {
   isLocalSymbol,
   isResource,
-  destructuredPairs,
   isPromiseCombinatorCall,
   promiseCombinatorEntries,
   mayHoldResource,
@@ -155,70 +158,20 @@ function bindDeclaration(
   if (!ts.isIdentifier(declaration.name)) {
     const bindings = initializer && localBindings(context, declaration.name, initializer, state);
     if (bindings) return rebind(bindings, state, declaration);
+    // `const { query, release } = client`: each method is an alias (methodAliases.ts).
+    const methods = holds && ts.isObjectBindingPattern(declaration.name) ? methodBindings(context, declaration.name) : undefined;
+    if (methods) return rebind(methods.map((symbol) => [symbol, true] as const), state, declaration);
     return unchanged(holds ? untracked(state, declaration) : state);
   }
   const symbol = symbolOf(context, declaration.name);
   if (!symbol) return unchanged(state);
   if (context.conditionVariables.has(symbol)) state = withFact(state, symbol, truthinessOf(initializer, context.checker));
+  state = withInitialFlags(context, initializer, state);
   if (holds && ts.isVariableDeclaration(declaration) && isUsingDeclaration(declaration) && hasDisposer(context, declaration)) {
     // Still an alias: queries on it run until the disposal at the end of the block.
     return unchanged(withAliases(withStatus(state, 'disposeScheduled'), new Set([...state.aliases, symbol])));
   }
   return rebind([[symbol, holds]], state, declaration);
-}
-
-/**
- * The local variables a destructuring writes and whether each receives the resource, when both
- * sides are written out (`[a, b] = [b, a]`); undefined when the analysis cannot follow it.
- */
-function localBindings(
-  context: OwnershipContext,
-  pattern: ts.Node,
-  value: ts.Expression,
-  state: OwnershipState,
-): [ts.Symbol, boolean][] | undefined {
-  const pairs = destructuredPairs(pattern, value);
-  if (!pairs) return undefined;
-  const bindings: [ts.Symbol, boolean][] = [];
-  for (const [target, element] of pairs) {
-    const symbol = symbolOf(context, target);
-    if (!symbol || !isLocalSymbol(context, symbol)) return undefined;
-    bindings.push([symbol, element !== undefined && isOwned(state) && mayHoldResource(context, element, state)]);
-  }
-  return bindings;
-}
-
-/**
- * Local variables written at once (`x = value`, `[a, b] = [b, a]`): each now refers to the
- * resource or no longer does. Writing over the last reference while the resource is owned loses it.
- */
-function rebind(bindings: readonly (readonly [ts.Symbol, boolean])[], state: OwnershipState, at: ts.Node): StepEffect {
-  const aliases = new Set(state.aliases);
-  for (const [symbol] of bindings) aliases.delete(symbol);
-  for (const [symbol, holds] of bindings) if (holds) aliases.add(symbol);
-  const next = withAliases(state, aliases);
-  if (aliases.size === 0 && state.aliases.size > 0 && isOwned(state)) {
-    const { viaException: exceptional, thrownAt, firstThrownAt } = state;
-    const leak: LeakPath = { kind: 'overwritten', exceptional, at, thrownAt, firstThrownAt };
-    return { thrown: next, leak };
-  }
-  return unchanged(next);
-}
-
-function isUsingDeclaration(declaration: ts.VariableDeclaration): boolean {
-  // `await using` sets the `Using` bit too (AwaitUsing = Using | Const).
-  return (declaration.parent.flags & ts.NodeFlags.Using) !== 0;
-}
-
-function hasDisposer(context: OwnershipContext, declaration: ts.VariableDeclaration): boolean {
-  // Kysely's ControlledTransaction inherits a disposer that throws instead of releasing.
-  if (context.tracked.resource.disposeReleases === false) return false;
-  const type = context.checker.getTypeAtLocation(declaration.name);
-  const { checker } = context;
-  return (
-    getWellKnownSymbolPropertyOfType(type, 'asyncDispose', checker) !== undefined ||
-    getWellKnownSymbolPropertyOfType(type, 'dispose', checker) !== undefined
-  );
 }
 
 function assign(context: OwnershipContext, assignment: ts.BinaryExpression, state: OwnershipState): StepEffect {
@@ -237,6 +190,11 @@ function assign(context: OwnershipContext, assignment: ts.BinaryExpression, stat
   }
   const bindings = ts.isArrayLiteralExpression(target) ? localBindings(context, target, assignment.right, state) : undefined;
   if (bindings) return rebind(bindings, state, assignment);
+  // `state.released = true` on a local object, `ctx.released = true` on a parameter (localFlags.ts).
+  const flag = ts.isPropertyAccessExpression(target) && context.conditionVariables.size > 0 ? flagField(target, context.checker, context.container) : undefined;
+  if (flag && context.conditionVariables.has(flag)) {
+    state = withFact(state, flag, replacesValue(assignment.operatorToken.kind) ? truthinessOf(assignment.right, context.checker) : undefined);
+  }
   if (!holds) return unchanged(state);
   if (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) {
     return unchanged(storeInProperty(context, assignment, target, state));
@@ -265,6 +223,8 @@ function call(context: OwnershipContext, node: ts.CallExpression, state: Ownersh
 function ownedCall(context: OwnershipContext, node: ts.CallExpression, state: OwnershipState): StepEffect {
   // `trx.rollback()` of kysely builds the command `.execute()` runs: it neither releases nor throws.
   if (buildsOwnReleaseCommand(context, node, state)) return { normal: state };
+  // `client.release()` on the promise of the client (no `await`): a TypeError, every time.
+  if (callsConnectionMethodOnPromise(context, node, state)) return { thrown: state };
   // A release that throws (a second `release()` in pg) has still given the resource up.
   if (releasesByMethod(context, node, state) || callsLocalReleaser(context, node, state) || releasesThroughOwner(context, node, state)) {
     const released = withStatus(state, 'released');

@@ -87,6 +87,10 @@ export function mayHoldResource(context: OwnershipContext, expression: ts.Expres
       );
     case ts.SyntaxKind.NewExpression:
       return ((node as ts.NewExpression).arguments ?? []).some((argument) => mayHoldResource(context, argument, state));
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.FunctionExpression:
+      // `() => client`: whoever calls it gets the connection (a closure that only uses it borrows it).
+      return returnedValues(node as ts.ArrowFunction | ts.FunctionExpression).some((value) => mayHoldResource(context, value, state));
     case ts.SyntaxKind.CallExpression: {
       const call = node as ts.CallExpression;
       // `Promise.all([pool.connect(), …])` fulfils with the connection among its values, and
@@ -103,6 +107,18 @@ export function mayHoldResource(context: OwnershipContext, expression: ts.Expres
     default:
       return false;
   }
+}
+
+/** What a function literal returns: its expression body, or the values of its own `return`s (not those of functions nested in it). */
+function returnedValues(closure: ts.ArrowFunction | ts.FunctionExpression): ts.Expression[] {
+  if (!ts.isBlock(closure.body)) return [closure.body];
+  const values: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isReturnStatement(node) && node.expression) values.push(node.expression);
+    else if (!ts.isFunctionLike(node) && !ts.isClassLike(node)) ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(closure.body, visit);
+  return values;
 }
 
 /**
