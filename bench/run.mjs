@@ -3,13 +3,15 @@
 // already pay. See docs/performance.md.
 //
 //   node bench/run.mjs [--files N] [--seed N] [--reps N] [--scaling-reps N] [--scaling-sizes 100,1000,10000]
-//                      [--only eslint,audit,scaling] [--json FILE] [--keep]
+//                      [--only eslint,audit,scaling,editor] [--json FILE] [--keep]
 //
 // 1. ESLint (Node API, typed parser with the project service) on a generated project: (a) no rules,
 //    (b) @typescript-eslint/no-floating-promises alone, (c) our `recommended` alone; the figure is
 //    (c − a) / (b − a), plus the per-rule times of ESLint's `stats` option.
 // 2. The audit (`connection-leaks audit`) against `tsc --noEmit` on the same project: time and peak memory.
 // 3. Scaling: the engine on one function of 10², 10³, 10⁴ statements with 1, 10, 100 acquisitions.
+// 4. Editor latency (bench/editor.mjs): a re-lint after a one-line edit of a 2,000-line file with 20
+//    acquisitions, in one long-lived ESLint process, as the editor's language server does it.
 //
 // Every measured command runs in a process of its own; the configurations of one repetition run one
 // after the other (in a rotating order), so a machine that gets busier affects them alike. Medians
@@ -33,14 +35,14 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '3' },
     'scaling-reps': { type: 'string', default: '3' },
     'scaling-sizes': { type: 'string', default: '100,1000,10000' },
-    only: { type: 'string', default: 'eslint,audit,scaling' },
+    only: { type: 'string', default: 'eslint,audit,scaling,editor' },
     json: { type: 'string', default: path.join(here, 'results.json') },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (args.help) {
-  console.log('usage: node bench/run.mjs [--files N] [--seed N] [--reps N] [--scaling-reps N] [--scaling-sizes 100,1000,10000] [--only eslint,audit,scaling] [--json FILE] [--keep]');
+  console.log('usage: node bench/run.mjs [--files N] [--seed N] [--reps N] [--scaling-reps N] [--scaling-sizes 100,1000,10000] [--only eslint,audit,scaling,editor] [--json FILE] [--keep]');
   process.exit(0);
 }
 for (const built of ['dist/src/index.js', 'dist/src/engine/index.js', 'dist/src/audit/cli.js']) {
@@ -52,7 +54,7 @@ for (const built of ['dist/src/index.js', 'dist/src/engine/index.js', 'dist/src/
 const only = new Set(args.only.split(','));
 const reps = Number(args.reps);
 
-const TARGETS = { eslintRatio: 1.0, auditTime: 1.3, auditMemory: 1.3, exponent: 1.1 };
+const TARGETS = { eslintRatio: 1.0, auditTime: 1.3, auditMemory: 1.3, exponent: 1.1, editorMs: 20 };
 
 const results = {
   date: new Date().toISOString(),
@@ -98,6 +100,7 @@ try {
   if (only.has('eslint')) results.eslint = benchEslint();
   if (only.has('audit')) results.audit = benchAudit();
   if (only.has('scaling')) results.scaling = benchScaling();
+  if (only.has('editor')) results.editor = benchEditor();
 } finally {
   results.machine.loadAverageAtEnd = os.loadavg();
   if (args.keep) log(`bench: kept ${scratch}`);
@@ -207,6 +210,17 @@ function benchScaling() {
   };
 }
 
+function benchEditor() {
+  log('bench: editor latency (a one-line edit of a 2,000-line file with 20 acquisitions, re-linted)…');
+  const child = spawnSync(process.execPath, [path.join(here, 'editor.mjs'), '--project', projectDir, '--edits', '20'], {
+    cwd: repo,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (child.status !== 0) throw new Error(`editor latency failed (${child.status})`);
+  return JSON.parse(child.stdout.trim().split('\n').pop());
+}
+
 /**
  * Targets are read off CPU time: on a shared machine (this one has 2 cores and others' test runs)
  * wall time swings by 2× between repetitions of the same command, CPU time by a few percent. The
@@ -224,6 +238,8 @@ function verdicts(r) {
     // Not a target of the issue, shown beside it: the slope the largest functions see.
     out.largestExponent = { value: r.scaling.worstLargestExponent, target: `≤ ${TARGETS.exponent}`, met: r.scaling.worstLargestExponent <= TARGETS.exponent };
   }
+  // Read off our rules' own time (ESLint's timers): the wall time of one re-lint swings with the machine.
+  if (r.editor) out.editorMs = { value: r.editor.ruleMs, wall: r.editor.addedWallMs, target: `≤ ${TARGETS.editorMs} ms`, met: r.editor.ruleMs <= TARGETS.editorMs };
   return out;
 }
 
@@ -284,8 +300,24 @@ function printTable(r) {
     table(rows);
     console.log('');
   }
+  if (r.editor) {
+    const ms = (value) => `${value.toFixed(0)} ms`;
+    table([
+      [`re-lint after a one-line edit (${r.editor.lines} lines, ${r.editor.acquisitions} acquisitions; medians of ${r.editor.edits})`, 'wall', 'our rules (timers)'],
+      ['typed parser alone', ms(r.editor.wallParserOnlyMs), ''],
+      ['with connection-leaks recommended', ms(r.editor.wallWithRulesMs), ms(r.editor.ruleMs)],
+    ]);
+    console.log('');
+  }
   console.log('targets (times: CPU; wall clock in brackets):');
-  const names = { eslintRatio: 'recommended / no-floating-promises', auditTime: 'audit / tsc time', auditMemory: 'audit / tsc peak memory', exponent: 'scaling exponent (worst fit)', largestExponent: 'scaling exponent, largest sizes only' };
+  const names = {
+    eslintRatio: 'recommended / no-floating-promises',
+    auditTime: 'audit / tsc time',
+    auditMemory: 'audit / tsc peak memory',
+    exponent: 'scaling exponent (worst fit)',
+    largestExponent: 'scaling exponent, largest sizes only',
+    editorMs: 'editor: our rules per re-lint (ms)',
+  };
   for (const [key, verdict] of Object.entries(r.verdicts)) {
     const wall = verdict.wall === undefined ? '' : ` (${verdict.wall.toFixed(2)})`;
     console.log(`  ${names[key].padEnd(36)} ${(verdict.value.toFixed(2) + wall).padStart(13)}  target ${verdict.target.padEnd(6)} ${verdict.met ? 'met' : 'NOT met'}`);
