@@ -35,6 +35,8 @@ export function settlementOf(expression: ts.Expression, checker: ts.TypeChecker,
     // `p.catch(handle)` is a new promise that settles after `p`: its fate is `p`'s.
     return settlementOf(parent.parent, checker, depth);
   }
+  // `p.then` read as a value, `p.status`: what is read is not the promise, and nothing else keeps it.
+  if ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === value) return 'dropped';
   if (ts.isArrayLiteralExpression(parent) || ts.isSpreadElement(parent)) return settlementOf(parent, checker, depth);
   if (ts.isConditionalExpression(parent) && parent.condition !== value) return settlementOf(parent, checker, depth);
   if (ts.isBinaryExpression(parent)) return binarySettlement(parent, value, checker, depth);

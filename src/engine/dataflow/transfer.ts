@@ -364,15 +364,22 @@ function isAwaited(call: ts.CallExpression): boolean {
   return ts.isAwaitExpression(outerValue(call).parent);
 }
 
-/** `process.exit()`, `fail(…): never`: nothing after the call runs. */
 /**
  * Whether the call (or the `await` of it) never completes: `process.exit()`, `fail(…)`. Asked of
- * every call a held connection meets, so the callee's declared return types answer first — no
- * `never` in them, none to come from a type parameter — before the call's own type, which costs
- * checking its arguments.
+ * every call a held connection meets, on every path that meets it, so the answer is kept per node
+ * (nodes belong to one program), and the callee's declared return types answer first — no `never`
+ * in them, none to come from an unconstrained type parameter — before the call's own type, which
+ * costs checking its arguments.
  */
 function returnsNever(context: OwnershipContext, node: ts.CallExpression | ts.AwaitExpression): boolean {
-  const { checker } = context;
+  let known = neverReturning.get(node);
+  if (known === undefined) neverReturning.set(node, (known = computeReturnsNever(context.checker, node)));
+  return known;
+}
+
+const neverReturning = new WeakMap<ts.Node, boolean>();
+
+function computeReturnsNever(checker: ts.TypeChecker, node: ts.CallExpression | ts.AwaitExpression): boolean {
   const call = ts.isAwaitExpression(node) ? skipOuterExpressions(node.expression) : node;
   if (ts.isCallExpression(call)) {
     const signatures = checker.getTypeAtLocation(call.expression).getCallSignatures();
@@ -384,6 +391,11 @@ function returnsNever(context: OwnershipContext, node: ts.CallExpression | ts.Aw
 
 /** `never`, or a type that may turn out to be `never` once its type parameters are known. */
 function mayBeNever(type: ts.Type): boolean {
+  // `query<T extends Submittable>(stream: T): T` (pg): a constrained parameter is `never` only for an argument typed `never`.
+  if (type.flags & ts.TypeFlags.TypeParameter) {
+    const constraint = type.getConstraint();
+    return constraint === undefined || mayBeNever(constraint);
+  }
   if (type.flags & (ts.TypeFlags.Never | ts.TypeFlags.Instantiable)) return true;
   return type.isUnionOrIntersection() && type.types.some(mayBeNever);
 }

@@ -50,6 +50,22 @@ const valid: Valid[] = [
       export {};`,
   }),
 
+  ok('shapes: JavaScript with the await: the client, not its promise, is released in finally', {
+    raw: true,
+    filename: 'script.js',
+    body: `
+      import pg from 'pg';
+      const pool = new pg.Pool();
+      export async function touch() {
+        const client = await pool.connect();
+        try {
+          await client.query('UPDATE users SET seen = now()');
+        } finally {
+          client.release();
+        }
+      }`,
+  }),
+
   ok('shapes: a release flag on a local object guards the release in finally', {
     preset: 'pg',
     body: `

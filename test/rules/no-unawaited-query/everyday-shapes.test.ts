@@ -3,11 +3,12 @@
  * function (when it is the program's own and awaits, returns or races the promise) or whoever
  * awaits what the call returns (`await withTimeout(client.query(…), ms)`). A library function, or
  * a function of the program that only looks at the promise, waits for nothing, and the release in
- * `finally` races the query.
+ * `finally` races the query. Reading `.then` off a pool query's promise without calling it
+ * keeps nothing waiting for it either.
  */
 import rule from '../../../rules/no-unawaited-query.js';
 import { runWithExpectedFixes } from '../expected-fixes.js';
-import { bad, beforeRelease, type Invalid, ok, type Valid } from './case-builders.js';
+import { bad, beforeRelease, floatingPoolQuery, type Invalid, ok, type Valid } from './case-builders.js';
 
 const valid: Valid[] = [
   ok('shapes: a promise handed to a function of the program that awaits it, itself awaited', {
@@ -101,6 +102,16 @@ const invalid: Invalid[] = [
         }
       }`,
     reports: [beforeRelease({ preset: 'pg', at: "client.query('UPDATE users", query: 'client.query(…)', release: 'client.release()' })],
+  }),
+
+  bad('shapes: reading .then off a pool query without calling it keeps nothing waiting for the query', {
+    preset: 'pg',
+    body: `
+      export function isThenable(): boolean {
+        const then = pool.query('UPDATE users SET seen = now()').then;
+        return typeof then === 'function';
+      }`,
+    reports: [floatingPoolQuery("pool.query('UPDATE users", 'pool.query(…)')],
   }),
 ];
 
