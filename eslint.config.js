@@ -15,7 +15,7 @@ const nodeGlobals = {
 };
 
 export default defineConfig(
-  { ignores: ['dist/', 'fixtures/', 'node_modules/', 'scratch/', 'coverage/'] },
+  { ignores: ['dist/', 'fixtures/', 'node_modules/', 'scratch/', 'coverage/', 'runtime/dist/'] },
   {
     files: ['**/*.{ts,mts,cts,js,mjs,cjs}'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
