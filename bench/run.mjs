@@ -3,7 +3,7 @@
 // already pay. See docs/performance.md.
 //
 //   node bench/run.mjs [--files N] [--seed N] [--reps N] [--scaling-reps N] [--scaling-sizes 100,1000,10000]
-//                      [--only eslint,audit,scaling,editor] [--json FILE] [--keep]
+//                      [--only eslint,audit,scaling,editor,runtime] [--json FILE] [--keep]
 //
 // 1. ESLint (Node API, typed parser with the project service) on a generated project: (a) no rules,
 //    (b) @typescript-eslint/no-floating-promises alone, (c) our `recommended` alone; the figure is
@@ -12,6 +12,8 @@
 // 3. Scaling: the engine on one function of 10², 10³, 10⁴ statements with 1, 10, 100 acquisitions.
 // 4. Editor latency (bench/editor.mjs): a re-lint after a one-line edit of a 2,000-line file with 20
 //    acquisitions, in one long-lived ESLint process, as the editor's language server does it.
+// 5. The runtime companion (bench/runtime.mjs): what trackPool adds per acquire+release, against
+//    the untracked pool, with stack capture sampled and not.
 //
 // Every measured command runs in a process of its own; the configurations of one repetition run one
 // after the other (in a rotating order), so a machine that gets busier affects them alike. Medians
@@ -35,14 +37,14 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '3' },
     'scaling-reps': { type: 'string', default: '3' },
     'scaling-sizes': { type: 'string', default: '100,1000,10000' },
-    only: { type: 'string', default: 'eslint,audit,scaling,editor' },
+    only: { type: 'string', default: 'eslint,audit,scaling,editor,runtime' },
     json: { type: 'string', default: path.join(here, 'results.json') },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (args.help) {
-  console.log('usage: node bench/run.mjs [--files N] [--seed N] [--reps N] [--scaling-reps N] [--scaling-sizes 100,1000,10000] [--only eslint,audit,scaling,editor] [--json FILE] [--keep]');
+  console.log('usage: node bench/run.mjs [--files N] [--seed N] [--reps N] [--scaling-reps N] [--scaling-sizes 100,1000,10000] [--only eslint,audit,scaling,editor,runtime] [--json FILE] [--keep]');
   process.exit(0);
 }
 for (const built of ['dist/src/index.js', 'dist/src/engine/index.js', 'dist/src/audit/cli.js']) {
@@ -54,7 +56,7 @@ for (const built of ['dist/src/index.js', 'dist/src/engine/index.js', 'dist/src/
 const only = new Set(args.only.split(','));
 const reps = Number(args.reps);
 
-const TARGETS = { eslintRatio: 1.0, auditTime: 1.3, auditMemory: 1.3, exponent: 1.1, editorMs: 20 };
+const TARGETS = { eslintRatio: 1.0, auditTime: 1.3, auditMemory: 1.3, exponent: 1.1, editorMs: 20, runtimeUs: 2 };
 
 const results = {
   date: new Date().toISOString(),
@@ -101,6 +103,7 @@ try {
   if (only.has('audit')) results.audit = benchAudit();
   if (only.has('scaling')) results.scaling = benchScaling();
   if (only.has('editor')) results.editor = benchEditor();
+  if (only.has('runtime')) results.runtime = benchRuntime();
 } finally {
   results.machine.loadAverageAtEnd = os.loadavg();
   if (args.keep) log(`bench: kept ${scratch}`);
@@ -210,6 +213,13 @@ function benchScaling() {
   };
 }
 
+function benchRuntime() {
+  log('bench: the runtime companion (trackPool per acquire+release, generic-pool, trivial resources)…');
+  const child = spawnSync(process.execPath, [path.join(here, 'runtime.mjs')], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) throw new Error(`runtime bench failed (${child.status})`);
+  return JSON.parse(child.stdout.trim().split('\n').pop());
+}
+
 function benchEditor() {
   log('bench: editor latency (a one-line edit of a 2,000-line file with 20 acquisitions, re-linted)…');
   const child = spawnSync(process.execPath, [path.join(here, 'editor.mjs'), '--project', projectDir, '--edits', '20'], {
@@ -239,6 +249,7 @@ function verdicts(r) {
     out.largestExponent = { value: r.scaling.worstLargestExponent, target: `≤ ${TARGETS.exponent}`, met: r.scaling.worstLargestExponent <= TARGETS.exponent };
   }
   // Read off our rules' own time (ESLint's timers): the wall time of one re-lint swings with the machine.
+  if (r.runtime) out.runtimeUs = { value: r.runtime.addedSampledUs, target: `< ${TARGETS.runtimeUs} µs`, met: r.runtime.addedSampledUs < TARGETS.runtimeUs };
   if (r.editor) out.editorMs = { value: r.editor.ruleMs, wall: r.editor.addedWallMs, target: `≤ ${TARGETS.editorMs} ms`, met: r.editor.ruleMs <= TARGETS.editorMs };
   return out;
 }
@@ -309,6 +320,16 @@ function printTable(r) {
     ]);
     console.log('');
   }
+  if (r.runtime) {
+    const us = (value) => `${value.toFixed(2)} µs`;
+    const base = r.runtime.perPairUs.untracked;
+    table([
+      ['runtime companion, per acquire+release', 'time', 'vs untracked'],
+      ...Object.entries(r.runtime.perPairUs).map(([name, value]) => [name, us(value), x(value / base)]),
+      ['one captured stack', us(r.runtime.stackCaptureUs), ''],
+    ]);
+    console.log('');
+  }
   console.log('targets (times: CPU; wall clock in brackets):');
   const names = {
     eslintRatio: 'recommended / no-floating-promises',
@@ -317,6 +338,7 @@ function printTable(r) {
     exponent: 'scaling exponent (worst fit)',
     largestExponent: 'scaling exponent, largest sizes only',
     editorMs: 'editor: our rules per re-lint (ms)',
+    runtimeUs: 'trackPool added per pair, 1 % stacks',
   };
   for (const [key, verdict] of Object.entries(r.verdicts)) {
     const wall = verdict.wall === undefined ? '' : ` (${verdict.wall.toFixed(2)})`;
