@@ -3,7 +3,7 @@
 // already pay. See docs/performance.md.
 //
 //   node bench/run.mjs [--files N] [--seed N] [--reps N] [--scaling-reps N] [--scaling-sizes 100,1000,10000]
-//                      [--only eslint,audit,scaling,editor,runtime] [--json FILE] [--keep]
+//                      [--only eslint,audit,scaling,editor,runtime,real] [--json FILE] [--keep]
 //
 // 1. ESLint (Node API, typed parser with the project service) on a generated project: (a) no rules,
 //    (b) @typescript-eslint/no-floating-promises alone, (c) our `recommended` alone; the figure is
@@ -12,6 +12,9 @@
 // 3. Scaling: the engine on one function of 10², 10³, 10⁴ statements with 1, 10, 100 acquisitions.
 // 4. Editor latency (bench/editor.mjs): a re-lint after a one-line edit of a 2,000-line file with 20
 //    acquisitions, in one long-lived ESLint process, as the editor's language server does it.
+// 6. Real code without acquisitions: (1) again, on the MongoDB driver's own TypeScript (the `src/`
+//    its package ships, 132 files, 41k lines), copied out of node_modules so that no preset takes
+//    its types for the driver's: a real library where no call takes a connection.
 // 5. The runtime companion (bench/runtime.mjs): what trackPool adds per acquire+release, against
 //    the untracked pool, with stack capture sampled and not.
 //
@@ -20,7 +23,7 @@
 // over the repetitions. Times are wall clock and CPU time (user + system): on a shared machine the
 // CPU time is the steadier of the two.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -37,14 +40,14 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '3' },
     'scaling-reps': { type: 'string', default: '3' },
     'scaling-sizes': { type: 'string', default: '100,1000,10000' },
-    only: { type: 'string', default: 'eslint,audit,scaling,editor,runtime' },
+    only: { type: 'string', default: 'eslint,audit,scaling,editor,runtime,real' },
     json: { type: 'string', default: path.join(here, 'results.json') },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (args.help) {
-  console.log('usage: node bench/run.mjs [--files N] [--seed N] [--reps N] [--scaling-reps N] [--scaling-sizes 100,1000,10000] [--only eslint,audit,scaling,editor,runtime] [--json FILE] [--keep]');
+  console.log('usage: node bench/run.mjs [--files N] [--seed N] [--reps N] [--scaling-reps N] [--scaling-sizes 100,1000,10000] [--only eslint,audit,scaling,editor,runtime,real] [--json FILE] [--keep]');
   process.exit(0);
 }
 for (const built of ['dist/src/index.js', 'dist/src/engine/index.js', 'dist/src/audit/cli.js']) {
@@ -56,7 +59,7 @@ for (const built of ['dist/src/index.js', 'dist/src/engine/index.js', 'dist/src/
 const only = new Set(args.only.split(','));
 const reps = Number(args.reps);
 
-const TARGETS = { eslintRatio: 1.0, auditTime: 1.3, auditMemory: 1.3, exponent: 1.1, editorMs: 20, runtimeUs: 2 };
+const TARGETS = { eslintRatio: 1.0, auditTime: 1.3, auditMemory: 1.3, exponent: 1.1, editorMs: 20, runtimeUs: 2, realNoAcquisitions: 0.25 };
 
 const results = {
   date: new Date().toISOString(),
@@ -99,11 +102,12 @@ try {
   results.project = { ...project, dir: undefined, seed: Number(args.seed) };
   log(`bench: generated ${project.files} files (${project.lines} lines, ${project.functions} functions, ${project.acquiring} acquiring, ${project.leaky} leaky) in ${projectDir}`);
 
-  if (only.has('eslint')) results.eslint = benchEslint();
+  if (only.has('eslint')) results.eslint = benchEslint(projectDir);
   if (only.has('audit')) results.audit = benchAudit();
   if (only.has('scaling')) results.scaling = benchScaling();
   if (only.has('editor')) results.editor = benchEditor();
   if (only.has('runtime')) results.runtime = benchRuntime();
+  if (only.has('real')) results.real = benchEslint(realProject(path.join(scratch, 'mongodb')));
 } finally {
   results.machine.loadAverageAtEnd = os.loadavg();
   if (args.keep) log(`bench: kept ${scratch}`);
@@ -115,14 +119,24 @@ printTable(results);
 writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote ${path.relative(process.cwd(), args.json) || args.json}`);
 
-function benchEslint() {
+/** The MongoDB driver's TypeScript sources, copied into `dir` with a tsconfig; its dependencies resolve through a link to this repository's node_modules. */
+function realProject(dir) {
+  cpSync(path.join(repo, 'node_modules/mongodb/src'), path.join(dir, 'src'), { recursive: true });
+  symlinkSync(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const compilerOptions = { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, noEmit: true, types: ['node'] };
+  writeFileSync(path.join(dir, 'tsconfig.json'), `${JSON.stringify({ compilerOptions, include: ['src'] }, null, 2)}\n`);
+  log(`bench: real code: the mongodb driver's sources (${readdirSync(path.join(dir, 'src'), { recursive: true }).filter((file) => String(file).endsWith('.ts')).length} files) in ${dir}`);
+  return dir;
+}
+
+function benchEslint(project) {
   const configs = ['none', 'no-floating-promises', 'recommended'];
   const runs = Object.fromEntries(configs.map((config) => [config, []]));
   for (let rep = 0; rep < reps; rep++) {
     // A rotating order: no configuration always runs first (or last) in a repetition.
     const order = configs.map((_, i) => configs[(i + rep) % configs.length]);
     for (const config of order) {
-      const run = measureNode([path.join(here, 'eslint-run.mjs'), '--project', projectDir, '--config', config], repo);
+      const run = measureNode([path.join(here, 'eslint-run.mjs'), '--project', project, '--config', config], repo);
       if (run.status !== 0) throw new Error(`eslint-run ${config} failed (${run.status}):\n${run.stderr}`);
       const result = JSON.parse(run.stdout.trim().split('\n').pop());
       runs[config].push({ ...result, processWallMs: run.wallMs, processCpuMs: run.cpuMs });
@@ -249,40 +263,29 @@ function verdicts(r) {
     out.largestExponent = { value: r.scaling.worstLargestExponent, target: `≤ ${TARGETS.exponent}`, met: r.scaling.worstLargestExponent <= TARGETS.exponent };
   }
   // Read off our rules' own time (ESLint's timers): the wall time of one re-lint swings with the machine.
+  if (r.real) out.realNoAcquisitions = { value: r.real.ratioCpu, wall: r.real.ratio, target: `≤ ${TARGETS.realNoAcquisitions}`, met: r.real.ratioCpu <= TARGETS.realNoAcquisitions };
   if (r.runtime) out.runtimeUs = { value: r.runtime.addedSampledUs, target: `< ${TARGETS.runtimeUs} µs`, met: r.runtime.addedSampledUs < TARGETS.runtimeUs };
   if (r.editor) out.editorMs = { value: r.editor.ruleMs, wall: r.editor.addedWallMs, target: `≤ ${TARGETS.editorMs} ms`, met: r.editor.ruleMs <= TARGETS.editorMs };
   return out;
+}
+
+/** Rows of cells, the first a header: the first column left-aligned, the others right-aligned. */
+function table(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
+  for (const [n, row] of rows.entries()) {
+    console.log(row.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  '));
+    if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
 }
 
 function printTable(r) {
   const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const mb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
   const x = (value) => `${value.toFixed(2)}×`;
-  const table = (rows) => {
-    const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
-    for (const [n, row] of rows.entries()) {
-      console.log(row.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  '));
-      if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-    }
-  };
   console.log(`\nconnection-leaks benchmark — ${r.date}, commit ${r.commit.slice(0, 10)}${r.dirty ? ' (+ uncommitted engine changes)' : ''}, node ${r.machine.node}, ${r.machine.cpus} CPUs, load ${r.machine.loadAverageAtStart[0].toFixed(1)} → ${r.machine.loadAverageAtEnd[0].toFixed(1)}`);
   console.log(`project: ${r.project.files} files, ${r.project.lines} lines, ${r.project.functions} functions, ${r.project.acquiring} acquiring (${r.project.leaky} leaky), seed ${r.project.seed}; medians of ${reps} runs\n`);
-  if (r.eslint) {
-    const { summary } = r.eslint;
-    const rows = [['ESLint', 'wall', 'CPU', 'parse', 'rules (stats)', 'problems', 'peak RSS']];
-    const labels = { none: '(a) typed parser, no rules', 'no-floating-promises': '(b) no-floating-promises', recommended: '(c) connection-leaks recommended' };
-    for (const [config, label] of Object.entries(labels)) {
-      const row = summary[config];
-      rows.push([label, s(row.lintMs), s(row.lintCpuMs), s(row.parseMs), s(Object.values(row.ruleMs).reduce((a, b) => a + b, 0)), row.problems, mb(row.maxRssKb)]);
-    }
-    table(rows);
-    console.log(`\n(c − a) / (b − a): ${r.eslint.ratio.toFixed(2)} wall, ${r.eslint.ratioCpu.toFixed(2)} CPU; by ESLint's rule timers ${r.eslint.ratioRuleTimers.toFixed(2)}`);
-    console.log('per-rule time (ESLint stats, the TIMING=all timers):');
-    for (const config of ['no-floating-promises', 'recommended']) {
-      for (const [rule, ms] of Object.entries(summary[config].ruleMs)) console.log(`  ${rule.padEnd(42)} ${s(ms).padStart(9)}`);
-    }
-    console.log('');
-  }
+  if (r.eslint) printEslint(r.eslint, 'ESLint');
+  if (r.real) printEslint(r.real, 'ESLint on the mongodb driver\'s sources (no acquisitions)');
   if (r.audit) {
     const { summary } = r.audit;
     table([
@@ -339,9 +342,29 @@ function printTable(r) {
     largestExponent: 'scaling exponent, largest sizes only',
     editorMs: 'editor: our rules per re-lint (ms)',
     runtimeUs: 'trackPool added per pair, 1 % stacks',
+    realNoAcquisitions: 'mongodb src: recommended / n-f-p',
   };
   for (const [key, verdict] of Object.entries(r.verdicts)) {
     const wall = verdict.wall === undefined ? '' : ` (${verdict.wall.toFixed(2)})`;
     console.log(`  ${names[key].padEnd(36)} ${(verdict.value.toFixed(2) + wall).padStart(13)}  target ${verdict.target.padEnd(6)} ${verdict.met ? 'met' : 'NOT met'}`);
   }
+}
+
+function printEslint(result, title) {
+  const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  const mb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
+  const { summary } = result;
+  const rows = [[title, 'wall', 'CPU', 'parse', 'rules (stats)', 'problems', 'peak RSS']];
+  const labels = { none: '(a) typed parser, no rules', 'no-floating-promises': '(b) no-floating-promises', recommended: '(c) connection-leaks recommended' };
+  for (const [config, label] of Object.entries(labels)) {
+    const row = summary[config];
+    rows.push([label, s(row.lintMs), s(row.lintCpuMs), s(row.parseMs), s(Object.values(row.ruleMs).reduce((a, b) => a + b, 0)), row.problems, mb(row.maxRssKb)]);
+  }
+  table(rows);
+  console.log(`\n(c − a) / (b − a): ${result.ratio.toFixed(2)} wall, ${result.ratioCpu.toFixed(2)} CPU; by ESLint's rule timers ${result.ratioRuleTimers.toFixed(2)}`);
+  console.log('per-rule time (ESLint stats, the TIMING=all timers):');
+  for (const config of ['no-floating-promises', 'recommended']) {
+    for (const [rule, ms] of Object.entries(summary[config].ruleMs)) console.log(`  ${rule.padEnd(42)} ${s(ms).padStart(9)}`);
+  }
+  console.log('');
 }

@@ -60,8 +60,21 @@ export class AcquirerSummaries {
   ) {}
 
   private candidates(): CandidateNames {
-    this.candidateNames ??= candidateNames(this.program, this.model, this.declared.names);
+    this.candidateNames ??= candidateNames(this.program, this.model, this.declared.names, (call) => this.mayAcquireAt(call));
     return this.candidateNames;
+  }
+
+  /**
+   * Whether a call by an acquire method's name may acquire, for the candidate names: what
+   * `directAcquisition` and `connectionsIn` would take as one (a pool's acquire method, in its
+   * promise or callback form, by type, shape or use), and any call on a receiver of no known
+   * type, which the checker cannot rule out.
+   */
+  private mayAcquireAt(call: ts.CallExpression): boolean {
+    const checker = this.program.getTypeChecker();
+    const receiver = skipOuterExpressions(call.expression);
+    if (ts.isPropertyAccessExpression(receiver) && (checker.getTypeAtLocation(receiver.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0) return true;
+    return this.model.matchAcquisition(call) !== undefined || callbackFormAcquisitions(call, this.model, checker).length > 0;
   }
 
   /**

@@ -25,15 +25,26 @@ export function calleeName(call: ts.CallExpression | ts.NewExpression): string |
   return ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
 }
 
-/** `helperNames`: the names of declared helpers (`declared.ts`), whose calls may acquire or lend too. */
-export function candidateNames(program: ts.Program, model: ResourceModel, helperNames: ReadonlySet<string> = new Set()): CandidateNames {
+/**
+ * `helperNames`: the names of declared helpers (`declared.ts`), whose calls may acquire or lend too.
+ * `acquires`: whether a call of an acquire method's name (`model.isCandidate`) is one — by default
+ * every such call is; AcquirerSummaries asks the model, so that `this.connect()` on a class of the
+ * program that is no pool seeds nothing (in a large program, such names would otherwise make most
+ * of its functions candidates, each call of one a symbol lookup).
+ */
+export function candidateNames(
+  program: ts.Program,
+  model: ResourceModel,
+  helperNames: ReadonlySet<string> = new Set(),
+  acquires: (call: ts.CallExpression) => boolean = () => true,
+): CandidateNames {
   const bodies: { readonly name: string; readonly owner?: string; readonly called: readonly string[] }[] = [];
   const functions = new Set<string>();
   for (const file of program.getSourceFiles()) {
     if (!isProgramSource(file, program)) continue;
     const { calls, namedBodies } = fileSyntax(file);
     const names = calls.map(calleeName);
-    const acquiring = calls.map((call, index) => ts.isCallExpression(call) && (model.isCandidate(call) || helperNames.has(names[index] ?? '')));
+    const acquiring = calls.map((call, index) => ts.isCallExpression(call) && ((model.isCandidate(call) && acquires(call)) || helperNames.has(names[index] ?? '')));
     for (const { name, owner, firstCall, endCall } of namedBodies) {
       const called = names.slice(firstCall, endCall).filter((callee): callee is string => callee !== undefined);
       bodies.push({ name, ...(owner !== undefined ? { owner } : {}), called });
