@@ -229,14 +229,7 @@ function benchAudit() {
 
 function benchScaling() {
   log('bench: scaling (one function, 10² to 10⁴ statements, 1 to 100 acquisitions)…');
-  const child = spawnSync(process.execPath, [path.join(here, 'scaling.mjs'), '--reps', args['scaling-reps'], '--sizes', args['scaling-sizes']], {
-    cwd: repo,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (child.status !== 0) throw new Error(`scaling failed (${child.status})`);
-  const scaling = JSON.parse(child.stdout.trim().split('\n').pop());
+  const scaling = runScript('scaling.mjs', ['--reps', args['scaling-reps'], '--sizes', args['scaling-sizes']]);
   return {
     ...scaling,
     worstExponent: Math.max(...Object.values(scaling.exponents)),
@@ -246,19 +239,23 @@ function benchScaling() {
 
 function benchRuntime() {
   log('bench: the runtime companion (trackPool per acquire+release, generic-pool, trivial resources)…');
-  const child = spawnSync(process.execPath, [path.join(here, 'runtime.mjs')], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (child.status !== 0) throw new Error(`runtime bench failed (${child.status})`);
-  return JSON.parse(child.stdout.trim().split('\n').pop());
+  return runScript('runtime.mjs', []);
 }
 
 function benchEditor() {
   log('bench: editor latency (a one-line edit of a 2,000-line file with 20 acquisitions, re-linted)…');
-  const child = spawnSync(process.execPath, [path.join(here, 'editor.mjs'), '--project', projectDir, '--edits', '20'], {
+  return runScript('editor.mjs', ['--project', projectDir, '--edits', '20']);
+}
+
+/** Runs one of the bench's scripts in a process of its own (its progress on this stderr) and reads the line of JSON it ends with. */
+function runScript(script, scriptArgs) {
+  const child = spawnSync(process.execPath, [path.join(here, script), ...scriptArgs], {
     cwd: repo,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
   });
-  if (child.status !== 0) throw new Error(`editor latency failed (${child.status})`);
+  if (child.status !== 0) throw new Error(`${script} failed (${child.status ?? child.signal})`);
   return JSON.parse(child.stdout.trim().split('\n').pop());
 }
 

@@ -51,7 +51,7 @@ export function describeExceptionPath(node: ts.Node): string {
 }
 
 /** A rejected `await client.query(…)` is, for the reader, the query throwing; and where a helper throws, if it is one. */
-function thrower(node: ts.Node): { operation: ts.Node; where: string } {
+export function thrower(node: ts.Node): { operation: ts.Node; where: string } {
   const awaited = ts.isAwaitExpression(node) ? skipParentheses(node.expression) : undefined;
   if (awaited && ts.isCallExpression(awaited)) return { operation: awaited, where: whereItThrows(node) || whereItThrows(awaited) };
   return { operation: node, where: whereItThrows(node) };
@@ -91,7 +91,8 @@ export function describeLeakPath(leak: LeakPath, function_: ts.Node, subjectOfFu
   }
 }
 
-function isAcquisitionSite(node: ts.Node): boolean {
+/** `await pool.connect()` or `pool.connect()`: a node a lost connection's path can name as the next acquisition. */
+export function isAcquisitionSite(node: ts.Node): boolean {
   return ts.isAwaitExpression(node) || ts.isCallExpression(node);
 }
 

@@ -14,9 +14,8 @@ import type { Misuse } from './dataflow/misuse.js';
 import type { FloatingQuery, QueryRace, RacePoint } from './dataflow/queries.js';
 import type { LeakPath } from './dataflow/state.js';
 import type { OpenTransaction } from './dataflow/transactions.js';
-import { describeCode, describeOperation } from './describe.js';
+import { describeCode, describeOperation, isAcquisitionSite, thrower } from './describe.js';
 import type { Acquisition } from './resources/model.js';
-import { whereItThrows } from './throwing/index.js';
 
 /** What happens at a step; `lost`: the last reference to a held connection goes (overwritten, a `continue`). */
 export type PathStepKind = 'acquire' | 'throw' | 'return' | 'release' | 'query' | 'use' | 'escape' | 'lost' | 'exit';
@@ -166,12 +165,10 @@ function acquireStep(acquisition: Acquisition): Draft {
   return step('acquire', acquisition.call, `${operation} takes the connection`);
 }
 
-/** "`client.query(…)` throws", with where a function of the program throws; "this `throw`". */
+/** "`client.query(…)` throws", with where a function of the program throws (as the message says it); "this `throw`". */
 function throwStep(node: ts.Node): Draft {
   if (ts.isThrowStatement(node)) return step('throw', node, 'this `throw` raises an exception');
-  const awaited = ts.isAwaitExpression(node) ? skipParentheses(node.expression) : undefined;
-  const operation = awaited && ts.isCallExpression(awaited) ? awaited : node;
-  const where = whereItThrows(node) || (operation !== node ? whereItThrows(operation) : '');
+  const { operation, where } = thrower(node);
   return step('throw', operation, `\`${describeOperation(operation)}\` throws${where}`);
 }
 
@@ -193,14 +190,6 @@ interface Draft extends PathStep {
 function step(kind: PathStepKind, node: ts.Node, message: string): Draft {
   const file = node.getSourceFile();
   return { kind, message, start: node.getStart(file), end: node.end, file };
-}
-
-function skipParentheses(node: ts.Expression): ts.Expression {
-  return ts.isParenthesizedExpression(node) ? skipParentheses(node.expression) : node;
-}
-
-function isAcquisitionSite(node: ts.Node): boolean {
-  return ts.isAwaitExpression(node) || ts.isCallExpression(node);
 }
 
 /**

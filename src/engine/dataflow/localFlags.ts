@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { skipOuterExpressions } from '../ast.js';
+import { enclosingContainer, skipOuterExpressions } from '../ast.js';
 
 /*
  * Flags kept on objects, followed as local variables are (facts.ts follows their truthiness,
@@ -100,7 +100,7 @@ function localLiteralOf(variable: ts.Symbol, container: ts.Node): ts.ObjectLiter
   const declaration = variable.valueDeclaration;
   if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
   if (!ts.isVariableDeclarationList(declaration.parent) || (declaration.parent.flags & ts.NodeFlags.Const) === 0) return undefined;
-  if (enclosingFunction(declaration) !== container) return undefined;
+  if (enclosingContainer(declaration) !== container) return undefined;
   const literal = skipOuterExpressions(declaration.initializer);
   // A method of the object could write its fields (`this.released = true`) where no step shows it.
   if (!ts.isObjectLiteralExpression(literal) || literal.properties.some(isBehaviour)) return undefined;
@@ -111,12 +111,6 @@ function isBehaviour(property: ts.ObjectLiteralElementLike): boolean {
   if (!ts.isPropertyAssignment(property)) return !ts.isShorthandPropertyAssignment(property);
   const value = skipOuterExpressions(property.initializer);
   return ts.isArrowFunction(value) || ts.isFunctionExpression(value);
-}
-
-function enclosingFunction(node: ts.Node): ts.Node | undefined {
-  let current = node.parent;
-  while (current && !ts.isFunctionLike(current) && !ts.isSourceFile(current) && !ts.isClassStaticBlockDeclaration(current)) current = current.parent;
-  return current;
 }
 
 const staying = new WeakMap<ts.Symbol, boolean>();

@@ -37,29 +37,30 @@ function methodNameOf(element: ts.BindingElement): string | undefined {
   return ts.isIdentifier(key) || ts.isStringLiteral(key) ? key.text : undefined;
 }
 
-/** The method a call of an alias bound by destructuring calls (`release` for `giveBack()`); undefined for any other call. */
-export function boundMethodCalled(context: OwnershipContext, call: ts.CallExpression, state: OwnershipState): string | undefined {
-  const callee = skipOuterExpressions(call.expression);
-  if (!ts.isIdentifier(callee)) return undefined;
-  const symbol = context.checker.getSymbolAtLocation(callee);
-  if (!symbol || !state.aliases.has(symbol)) return undefined;
-  const declaration = symbol.valueDeclaration;
+/** The method an alias bound by destructuring stands for (`release` for `giveBack`); undefined for any other expression. */
+function boundMethodOf(context: OwnershipContext, expression: ts.Expression, state: OwnershipState): string | undefined {
+  const node = skipOuterExpressions(expression);
+  if (!ts.isIdentifier(node)) return undefined;
+  const symbol = context.checker.getSymbolAtLocation(node);
+  const declaration = symbol && state.aliases.has(symbol) ? symbol.valueDeclaration : undefined;
   return declaration && ts.isBindingElement(declaration) && ts.isObjectBindingPattern(declaration.parent) ? methodNameOf(declaration) : undefined;
+}
+
+/** The method a call of such an alias calls (`release` for `giveBack()`). */
+export function boundMethodCalled(context: OwnershipContext, call: ts.CallExpression, state: OwnershipState): string | undefined {
+  return boundMethodOf(context, call.expression, state);
 }
 
 /** A call of a destructured release method of the connection: `release()`. */
 export function callsBoundRelease(context: OwnershipContext, call: ts.CallExpression, state: OwnershipState): boolean {
-  const method = boundMethodCalled(context, call, state);
-  return method !== undefined && context.tracked.resource.release.includes(method);
+  return isRelease(context, boundMethodCalled(context, call, state));
 }
 
 /** The destructured release method itself as a value (`res.on('close', release)`): whoever gets it can give the connection back. */
 export function isBoundReleaseReference(context: OwnershipContext, value: ts.Expression, state: OwnershipState): boolean {
-  const node = skipOuterExpressions(value);
-  if (!ts.isIdentifier(node)) return false;
-  const symbol = context.checker.getSymbolAtLocation(node);
-  const declaration = symbol && state.aliases.has(symbol) ? symbol.valueDeclaration : undefined;
-  if (!declaration || !ts.isBindingElement(declaration) || !ts.isObjectBindingPattern(declaration.parent)) return false;
-  const method = methodNameOf(declaration);
+  return isRelease(context, boundMethodOf(context, value, state));
+}
+
+function isRelease(context: OwnershipContext, method: string | undefined): boolean {
   return method !== undefined && context.tracked.resource.release.includes(method);
 }
