@@ -56,6 +56,7 @@ export interface Acquisition extends TrackedResource {
  */
 export class ResourceModel {
   private readonly byAcquireName = new Map<string, ResourceDefinition[]>();
+  private acquireNameList: readonly string[] | undefined;
   /** Per type and definition: is a type of its hierarchy one of the definition's pools (resources)? */
   private readonly poolMatches = new WeakMap<ts.Type, Map<ResourceDefinition, boolean>>();
   private readonly resourceMatches = new WeakMap<ts.Type, Map<ResourceDefinition, boolean>>();
@@ -80,6 +81,12 @@ export class ResourceModel {
   }
 
   /** A cheap syntactic test: could this call acquire? Only such calls are shown to the checker. */
+  /** The method names `isCandidate` accepts: every definition's acquire methods and callback forms. */
+  acquireNames(): readonly string[] {
+    this.acquireNameList ??= [...this.byAcquireName.keys()];
+    return this.acquireNameList;
+  }
+
   isCandidate(call: ts.CallExpression): boolean {
     const name = calledMethodName(call);
     return name !== undefined && this.byAcquireName.has(name);

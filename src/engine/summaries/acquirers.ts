@@ -8,7 +8,7 @@ import type { ResourceDefinition } from '../resources/definition.js';
 import { type FieldServices, fieldsSetAtConstruction, methodsReleasingField } from '../dataflow/owners.js';
 import { programClass } from '../programSources.js';
 import { type FunctionWithBody, programFunctionCalled } from './callees.js';
-import { calleeName, type CandidateNames, candidateNames } from './candidates.js';
+import { calleeName, CandidateNames } from './candidates.js';
 import type { DeclaredHelpers } from './declared.js';
 
 /*
@@ -60,7 +60,7 @@ export class AcquirerSummaries {
   ) {}
 
   private candidates(): CandidateNames {
-    this.candidateNames ??= candidateNames(this.program, this.model, this.declared.names, (call) => this.mayAcquireAt(call));
+    this.candidateNames ??= new CandidateNames(this.program, this.model, this.declared.names, (call) => this.mayAcquireAt(call));
     return this.candidateNames;
   }
 
@@ -84,7 +84,7 @@ export class AcquirerSummaries {
    */
   acquisitionOfNew(node: ts.NewExpression): Acquisition | undefined {
     const name = calleeName(node);
-    if (name === undefined || !this.candidates().classes.has(name)) return undefined;
+    if (name === undefined || !this.candidates().hasClass(name)) return undefined;
     const owner = programClassConstructed(node, this.program);
     const owned = owner && this.ownedAtConstruction(owner);
     if (!owned) return undefined;
@@ -118,7 +118,7 @@ export class AcquirerSummaries {
     const name = calleeName(call);
     if (name === undefined) return [];
     const declared = this.declared.names.has(name) ? this.declaredAcquisitions(call) : [];
-    if (declared.length > 0 || !this.candidates().functions.has(name)) return declared;
+    if (declared.length > 0 || !this.candidates().hasFunction(name)) return declared;
     const callee = programFunctionCalled(call, this.program);
     if (!callee) return [];
     const returned = this.returnedBy(callee);
