@@ -2,6 +2,7 @@ import ts from 'typescript';
 import { isThenableType } from 'ts-api-utils';
 import { skipOuterExpressions } from '../ast.js';
 import type { CfgNode } from '../cfg/index.js';
+import { type DeclaredReturn, declaredReturn } from '../applicableSignatures.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import {
   callbackUse,
@@ -377,10 +378,18 @@ export function isQueryOn(context: OwnershipContext, call: QueryExpression, stat
   if (receiver === undefined || (name === undefined && ts.isCallExpression(call)) || (name !== undefined && resource.release.includes(name))) return false;
   if (ts.isCallExpression(call) && isPromiseChainCall(call, skipOuterExpressions(call.expression))) return false;
   if (!isResource(context, receiver, state)) return false;
-  const type = context.checker.getTypeAtLocation(call);
   // A lazy builder (knex) runs nothing until it is awaited: only its named query methods count.
-  if (!resource.lazyQueries && isThenableType(context.checker, call, type)) return true;
-  return name !== undefined && resource.queries.includes(name) && (resource.lazyQueries || (type.flags & ts.TypeFlags.Any) !== 0);
+  if (resource.lazyQueries) return name !== undefined && resource.queries.includes(name);
+  const returned = callReturn(context.checker, call);
+  return returned.thenable || (name !== undefined && resource.queries.includes(name) && returned.any);
+}
+
+/** What the call returns, from its callee's declarations where they decide it, else from the resolved call. */
+function callReturn(checker: ts.TypeChecker, call: QueryExpression): DeclaredReturn {
+  const declared = ts.isCallExpression(call) ? declaredReturn(checker, call) : undefined;
+  if (declared) return declared;
+  const type = checker.getTypeAtLocation(call);
+  return { thenable: isThenableType(checker, call, type), any: (type.flags & ts.TypeFlags.Any) !== 0 };
 }
 
 /** The tag as a callee: `client.sql` → the method `sql` of `client`; `reserved` → the value called itself. */

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { isThenableType } from 'ts-api-utils';
 import { calledSignatureDeclaration, isAsyncFunction, resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
+import { declaredAsync } from '../applicableSignatures.js';
 import { programClass } from '../programSources.js';
 import { calledMethodName, callReceiver } from '../resources/model.js';
 import { isDefaultLibraryCall, isPromiseChainCall } from '../settlement.js';
@@ -51,6 +52,8 @@ function makesLibraryIterator(context: OwnershipContext, node: ts.CallExpression
 
 /** An `async` function never throws at the call: whatever goes wrong in it rejects its promise. */
 function callsAsyncFunction(context: OwnershipContext, node: ts.CallExpression): boolean {
+  const declared = declaredAsync(context.checker, node);
+  if (declared !== undefined) return declared;
   const declaration = calledSignatureDeclaration(node, context.checker);
   return declaration !== undefined && isAsyncFunction(declaration);
 }
