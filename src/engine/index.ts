@@ -27,6 +27,7 @@ import { handedBackAcquisition, mayHandBack, resolvedAcquisition } from './resou
 import { type Acquisition, ResourceModel } from './resources/model.js';
 import type { ResourceDefinition } from './resources/definition.js';
 import { DEFAULT_RECOGNITION, type RecognitionOptions } from './resources/recognition.js';
+import { checkerOf } from './rememberedSymbols.js';
 import { inferredThrowPolicy } from './throwing/index.js';
 
 export type { AcquisitionVerdict, PathEnd } from './dataflow/analyze.js';
@@ -122,7 +123,7 @@ function listId(list: readonly unknown[]): number {
 let nextListId = 0;
 
 function analyze(sourceFile: ts.SourceFile, program: ts.Program, options: EngineOptions): FileAnalysis {
-  const checker = program.getTypeChecker();
+  const checker = checkerOf(program);
   const model = modelFor(program, options);
   const policy = throwPolicyOf(program, options);
   const services: FlowServices = { program, checker, model, summaries: summariesFor(program, policy, options.helpers ?? NO_HELPERS) };
@@ -226,7 +227,7 @@ function modelFor(program: ts.Program, options: EngineOptions): ResourceModel {
   const recognition = options.recognition ?? DEFAULT_RECOGNITION;
   const key = `${listId(options.resources)}:${recognition.shape}:${recognition.untyped}`;
   let model = byOptions.get(key);
-  if (!model) byOptions.set(key, (model = new ResourceModel(options.resources, program, program.getTypeChecker(), recognition)));
+  if (!model) byOptions.set(key, (model = new ResourceModel(options.resources, program, checkerOf(program), recognition)));
   return model;
 }
 
@@ -263,7 +264,7 @@ function summariesFor(program: ts.Program, policy: ThrowPolicy, helpers: readonl
   if (!cache) {
     // Summaries only ask the model whether a receiver is a pool of a given definition, which
     // does not depend on the configured list: one model with no acquire methods serves them all.
-    const checker = program.getTypeChecker();
+    const checker = checkerOf(program);
     const model = new ResourceModel([], program, checker);
     const flow: ParameterFlow = (graph, tracked, initial) =>
       followResource(graph, tracked, { program, checker, model, summaries: created }, initial);
