@@ -3,9 +3,10 @@
 // updating the edited file's program). A 2,000-line file with 20 acquisitions among 180 other
 // functions, in a small generated project; each edit changes one line of a function that takes
 // no connection (the common edit), and the file is linted again with our `recommended` rules and,
-// on another edit, with the typed parser alone. Prints one line of JSON: the medians over the
-// edits of our rules' own time (ESLint's `stats` timers) and of the wall time with and without
-// them, in milliseconds.
+// on other edits, with the typed parser alone and with typescript-eslint's `no-floating-promises`
+// alone (the typed rule the other figures compare with). Prints one line of JSON: the medians over
+// the edits of our rules' own time and of no-floating-promises' (ESLint's `stats` timers), and of
+// the wall time with and without our rules, in milliseconds.
 //
 //   node bench/editor.mjs --project DIR [--edits 20] [--dist DIR]
 import { writeFileSync } from 'node:fs';
@@ -80,6 +81,13 @@ const files = ['src/**/*.ts'];
 const typed = { files, languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: project } } };
 const withRules = new ESLint({ cwd: project, overrideConfigFile: true, overrideConfig: [typed, { files, ...plugin.configs.recommended }], stats: true, cache: false });
 const parserOnly = new ESLint({ cwd: project, overrideConfigFile: true, overrideConfig: [typed], stats: true, cache: false });
+const floating = new ESLint({
+  cwd: project,
+  overrideConfigFile: true,
+  overrideConfig: [typed, { files, plugins: { '@typescript-eslint': tseslint.plugin }, rules: { '@typescript-eslint/no-floating-promises': 'error' } }],
+  stats: true,
+  cache: false,
+});
 
 async function lint(eslint, text) {
   const started = performance.now();
@@ -92,13 +100,17 @@ async function lint(eslint, text) {
 // Warm-up: the first lint builds the project's program; an editor has done that long before.
 const first = await lint(withRules, lines.join('\n'));
 await lint(parserOnly, edited(10_000));
+await lint(floating, edited(10_001));
 const rules = [];
+const floatingRules = [];
 const walls = { rules: [], parser: [] };
 for (let n = 0; n < edits; n++) {
-  // Each configuration lints a text of its own, so neither finds the other's program up to date.
-  const a = await lint(withRules, edited(2 * n));
-  const b = await lint(parserOnly, edited(2 * n + 1));
+  // Each configuration lints a text of its own, so none finds another's program up to date.
+  const a = await lint(withRules, edited(3 * n));
+  const b = await lint(parserOnly, edited(3 * n + 1));
+  const c = await lint(floating, edited(3 * n + 2));
   rules.push(a.ruleMs);
+  floatingRules.push(c.ruleMs);
   walls.rules.push(a.wallMs);
   walls.parser.push(b.wallMs);
 }
@@ -109,6 +121,7 @@ console.log(
     problems: first.problems,
     edits,
     ruleMs: median(rules),
+    floatingRuleMs: median(floatingRules),
     wallWithRulesMs: median(walls.rules),
     wallParserOnlyMs: median(walls.parser),
     addedWallMs: median(walls.rules) - median(walls.parser),
