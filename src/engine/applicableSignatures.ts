@@ -12,8 +12,10 @@ import { isAsyncFunction, skipOuterExpressions } from './ast.js';
  * arity fits and whose parameters could take the arguments written as literals; when they
  * disagree, when one returns a type that depends on its type parameters, or when the callee has
  * none the checker can list (an untyped receiver), the answer is undefined and the caller asks the
- * checker to resolve the call. For a call that type-checks, the resolved signature is one of them.
- * Asked by the dataflow's query and rejection questions (`isQueryOn`, `withoutSyncThrow`).
+ * checker to resolve the call. For a call that type-checks, the resolved signature is one of them;
+ * when only one could apply, its declaration is the resolved one (`resolvedDeclaration`, which the
+ * throw analysis asks of every `new` it judges). Asked by the dataflow's query and rejection
+ * questions (`isQueryOn`, `withoutSyncThrow`), the throw analysis and the fixes.
  */
 
 export interface DeclaredReturn {
@@ -45,12 +47,25 @@ export function declaredAsync(checker: ts.TypeChecker, call: ts.CallExpression):
   return verdicts.size === 1 ? verdicts.has(true) : undefined;
 }
 
+/**
+ * The declaration of the signature the call (or `new`) resolves to, read without resolving it when
+ * only one signature could apply (the callee declares one, or only one fits the arguments);
+ * otherwise the checker resolves the call. Its declaration is the same for every instantiation.
+ */
+export function resolvedDeclaration(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): ts.Declaration | undefined {
+  const candidates = applicableSignatures(checker, call);
+  if (candidates?.length === 1) return candidates[0]!.getDeclaration();
+  return checker.getResolvedSignature(call)?.getDeclaration();
+}
+
 /** The callee's signatures that may be the one the call resolves to; undefined for a spread argument, which any may take. */
-function applicableSignatures(checker: ts.TypeChecker, call: ts.CallExpression): readonly ts.Signature[] | undefined {
-  if (call.arguments.some(ts.isSpreadElement)) return undefined;
-  const signatures = checker.getTypeAtLocation(call.expression).getCallSignatures();
+function applicableSignatures(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): readonly ts.Signature[] | undefined {
+  const args = call.arguments ?? [];
+  if (args.some(ts.isSpreadElement)) return undefined;
+  const callee = checker.getTypeAtLocation(call.expression);
+  const signatures = ts.isNewExpression(call) ? callee.getConstructSignatures() : callee.getCallSignatures();
   // One signature is the one resolution picks, whatever the arguments.
-  return signatures.length === 1 ? signatures : signatures.filter((signature) => mayApply(checker, signature, call.arguments));
+  return signatures.length === 1 ? signatures : signatures.filter((signature) => mayApply(checker, signature, args));
 }
 
 /**

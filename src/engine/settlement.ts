@@ -3,6 +3,7 @@ import { isThenableType } from 'ts-api-utils';
 import { skipOuterExpressions } from './ast.js';
 import { calledMethodName, callReceiver } from './resources/model.js';
 import { enclosingContainer } from './ast.js';
+import { resolvedDeclaration } from './applicableSignatures.js';
 import { isPromiseCombinatorCall, outerValue } from './dataflow/values.js';
 
 /*
@@ -169,7 +170,7 @@ function callbackResultIsVoid(callback: ts.Expression, checker: ts.TypeChecker):
 
 /** Whether the function called is declared in TypeScript's default library (`Array#forEach`, `Map#forEach`…). */
 export function isDefaultLibraryCall(call: ts.CallExpression, program: ts.Program): boolean {
-  const declaration = program.getTypeChecker().getResolvedSignature(call)?.getDeclaration();
+  const declaration = resolvedDeclaration(program.getTypeChecker(), call);
   return declaration !== undefined && program.isSourceFileDefaultLibrary(declaration.getSourceFile());
 }
 

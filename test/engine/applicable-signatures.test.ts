@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { isThenableType } from 'ts-api-utils';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { declaredAsync, declaredReturn } from '../../src/engine/applicableSignatures.js';
+import { declaredAsync, declaredReturn, resolvedDeclaration } from '../../src/engine/applicableSignatures.js';
 
 // The dataflow asks whether a call on a held connection returns a promise; applicableSignatures.ts
 // answers from the callee's declared signatures when the applicable ones agree, so that the
@@ -58,6 +58,7 @@ export async function calls(p2: mysql2.PoolConnection, legacy: mysql.PoolConnect
   loadAsync(id);
   loadSync(text);
   both(id);
+  return [new Map<string, number>(), new Date(), new Date(id), new Error('failed'), new Pool({ max: 2 }), new URL('https://example.com'), new Array(3), new Set([id])];
 }
 `;
 
@@ -113,6 +114,20 @@ describe('declaredReturn', () => {
     expect(disagreements).toEqual([]);
     const answers = Object.fromEntries(calls.map((call) => [call.getText(), declaredAsync(checker, call) ?? 'resolve']));
     expect(answers).toMatchObject({ 'loadAsync(id)': true, 'loadSync(text)': false, "client.query('SELECT 1')": false, 'both(id)': 'resolve' });
+  });
+
+  it('finds the declaration every call and construction resolves to, the one the checker resolves', () => {
+    const invocations: (ts.CallExpression | ts.NewExpression)[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) || ts.isNewExpression(node)) invocations.push(node);
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+    expect(invocations.filter(ts.isNewExpression)).toHaveLength(8);
+    const disagreements = invocations.flatMap((invocation) =>
+      resolvedDeclaration(checker, invocation) === checker.getResolvedSignature(invocation)?.getDeclaration() ? [] : [invocation.getText()],
+    );
+    expect(disagreements).toEqual([]);
   });
 
   it('answers the everyday forms without resolving, and leaves the ones its signatures do not decide', () => {

@@ -4,6 +4,7 @@ import type { ResourceDefinition } from '../resources/definition.js';
 import type { HelperSummaries } from '../summaries/index.js';
 import { isResource, mayHoldResource, type OwnershipContext, releaseCallsOf } from './values.js';
 import type { OwnershipState } from './state.js';
+import { resolvedDeclaration } from '../applicableSignatures.js';
 
 /** What deciding which fields a class releases needs: types, and the summaries of helpers it calls. */
 export interface FieldServices {
@@ -196,7 +197,7 @@ function fieldsHoldingResource(context: OwnershipContext, object: ts.Expression,
   const declaration = ts.isIdentifier(bare) ? context.checker.getSymbolAtLocation(bare)?.valueDeclaration : undefined;
   const created = declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && skipOuterExpressions(declaration.initializer);
   if (!created || !ts.isNewExpression(created) || !created.arguments) return undefined;
-  const constructor = context.checker.getResolvedSignature(created)?.getDeclaration();
+  const constructor = resolvedDeclaration(context.checker, created);
   if (!constructor || !ts.isConstructorDeclaration(constructor)) return undefined;
   const fields: string[] = [];
   created.arguments.forEach((argument, index) => {

@@ -9,6 +9,7 @@ import { type FlowServices, outerValue, releaseCallsOf } from '../dataflow/value
 import { discardedSuggestions } from './discardedFixes.js';
 import { type FixPlan, indentRegion, SourceText, type TextEdit } from './text.js';
 import { blockScopedDeclarations, refersTo } from './scope.js';
+import { resolvedDeclaration } from '../applicableSignatures.js';
 
 /*
  * Fixes for `no-leaked-connection`. The acquisition must be a plain declaration statement in a
@@ -119,7 +120,7 @@ function passes(call: ts.CallExpression | ts.NewExpression, plain: PlainDeclarat
 }
 
 function constructsOwner(node: ts.NewExpression, resource: ResourceDefinition, services: FlowServices): boolean {
-  const declaration = services.checker.getResolvedSignature(node)?.getDeclaration();
+  const declaration = resolvedDeclaration(services.checker, node);
   const owner = declaration && ts.isConstructorDeclaration(declaration) ? declaration.parent : undefined;
   return owner !== undefined && fieldsReleasedIn(services, resource, classMembers(services.checker, owner)).size > 0;
 }

@@ -8,6 +8,7 @@
 import ts from 'typescript';
 import { calleeNameNode, resolvedSymbolAt, skipOuterExpressions } from '../ast.js';
 import { programClass, programDeclaration } from '../programSources.js';
+import { resolvedDeclaration } from '../applicableSignatures.js';
 import { mayBeAccessorName, programDeclarations } from './declarations.js';
 
 /** A function-like declaration with code to run. */
@@ -53,7 +54,7 @@ export function callTarget(call: ts.CallExpression | ts.TaggedTemplateExpression
   const declarations = name ? resolvedSymbolAt(name, checker)?.declarations?.filter(isValueDeclaration) : undefined;
   if (declarations && declarations.length > 0) return targetOf(declarations, program);
   // A callee without a name (`make()()`, `(a ?? b)()`): the signature the call resolves to.
-  const declaration = checker.getResolvedSignature(call)?.getDeclaration();
+  const declaration = ts.isCallExpression(call) ? resolvedDeclaration(checker, call) : checker.getResolvedSignature(call)?.getDeclaration();
   return declaration ? declarationTarget(declaration, program) : UNKNOWN;
 }
 
@@ -104,7 +105,7 @@ export function constructionTarget(node: ts.NewExpression, program: ts.Program):
   const declared = resolvedSymbolAt(node.expression, checker)?.declarations?.find(ts.isClassLike);
   const declaration = declared && programClass(declared, program);
   if (declaration) return { kind: 'construction', declaration };
-  const signature = checker.getResolvedSignature(node)?.getDeclaration();
+  const signature = resolvedDeclaration(checker, node);
   return signature ? declarationTarget(signature, program) : UNKNOWN;
 }
 
