@@ -128,10 +128,22 @@ function certainlyNotAssignable(checker: ts.TypeChecker, arg: ts.Expression, par
   if (isNonCallableLiteral(arg) && takesOnlyFunctions(parameter)) return true;
   if (!ts.isStringLiteral(arg) && !ts.isNoSubstitutionTemplateLiteral(arg)) return false;
   const target = parameter.flags & ts.TypeFlags.TypeParameter ? checker.getBaseConstraintOfType(parameter) : parameter;
-  // `isTypeAssignableTo` is public from TypeScript 5.4 on; before it, the call is resolved.
-  const assignable = (checker as Partial<Pick<ts.TypeChecker, 'isTypeAssignableTo'>>).isTypeAssignableTo;
-  if (!target || !isPlainInterface(target) || !assignable) return false;
-  return !assignable.call(checker, checker.getStringLiteralType(arg.text), target);
+  const api = assignabilityApi(checker);
+  if (!target || !isPlainInterface(target) || !api) return false;
+  return !api.isTypeAssignableTo(api.getStringLiteralType(arg.text), target);
+}
+
+type AssignabilityApi = Pick<ts.TypeChecker, 'isTypeAssignableTo' | 'getStringLiteralType'>;
+
+/**
+ * The checker's assignability questions, public from TypeScript 5.4 on (the plugin supports 5.0:
+ * there `getStringLiteralType` is missing, and some copies have an internal `isTypeAssignableTo`).
+ * Without them, a signature is kept and the call resolved.
+ */
+function assignabilityApi(checker: ts.TypeChecker): AssignabilityApi | undefined {
+  const api = checker as Partial<AssignabilityApi>;
+  if (typeof api.isTypeAssignableTo !== 'function' || typeof api.getStringLiteralType !== 'function') return undefined;
+  return { isTypeAssignableTo: api.isTypeAssignableTo.bind(checker), getStringLiteralType: api.getStringLiteralType.bind(checker) };
 }
 
 function isNonCallableLiteral(arg: ts.Expression): boolean {
